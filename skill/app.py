@@ -7,27 +7,51 @@ local tools call :func:`build_skill_builder`; none of them holds conversation lo
 from __future__ import annotations
 
 from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
-from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.skill import CustomSkill
 from ask_sdk_core.skill_builder import CustomSkillBuilder
-from ask_sdk_core.utils import is_request_type
-from ask_sdk_model import Response
+
+from skill.content import catalogue
+from skill.handlers import ask, routine, safety, session
+from skill.handlers.base import Handler, intents_of
+
+BUILT_IN_YES_NO = ("AMAZON.YesIntent", "AMAZON.NoIntent")
 
 
-def _launch(handler_input: HandlerInput) -> Response:
-    # Placeholder until the conversation handlers land.
-    return handler_input.response_builder.speak("Welcome to Trigger Point Coach.").ask(
-        "Where does it hurt?"
-    ).response
+def request_handlers() -> tuple[Handler, ...]:
+    """Every request handler, in dispatch order. No two accept the same request (tested)."""
+    staged: tuple[Handler, ...] = (
+        session.LaunchHandler(),
+        *ask.HANDLERS,
+        *safety.HANDLERS,
+        *routine.HANDLERS,
+        session.AboutHandler(),
+        session.HelpHandler(),
+        session.StopHandler(),
+        session.SessionEndedHandler(),
+    )
+    complements: tuple[Handler, ...] = (
+        session.StrayYesNoHandler(BUILT_IN_YES_NO, staged),
+        session.FallbackHandler(("AMAZON.FallbackIntent",), staged),
+    )
+    handled = (*staged, *complements)
+    return (*handled, session.UnknownIntentHandler(intents_of(handled)))
+
+
+def handled_intents() -> set[str]:
+    """The intents the skill handles: the interaction model must declare exactly these."""
+    return intents_of(request_handlers())
 
 
 def build_skill_builder(
     persistence_adapter: AbstractPersistenceAdapter | None = None,
     skill_id: str | None = None,
 ) -> CustomSkillBuilder:
-    sb = CustomSkillBuilder(persistence_adapter=persistence_adapter)
-    sb.skill_id = skill_id
-    sb.request_handler(can_handle_func=is_request_type("LaunchRequest"))(_launch)
+    catalogue()  # load and validate content now, not on the first request
+    sb = CustomSkillBuilder(persistence_adapter=persistence_adapter)  # type: ignore[arg-type]
+    sb.skill_id = skill_id  # type: ignore[assignment]
+    for handler in request_handlers():
+        sb.add_request_handler(handler)
+    sb.add_exception_handler(session.ErrorHandler())
     return sb
 
 
@@ -35,9 +59,5 @@ def build_skill(
     persistence_adapter: AbstractPersistenceAdapter | None = None,
     skill_id: str | None = None,
 ) -> CustomSkill:
-    return sb_create(build_skill_builder(persistence_adapter, skill_id))
-
-
-def sb_create(sb: CustomSkillBuilder) -> CustomSkill:
-    skill: CustomSkill = sb.create()
+    skill: CustomSkill = build_skill_builder(persistence_adapter, skill_id).create()
     return skill

@@ -1,0 +1,99 @@
+"""``tpcoach``: check the content, build the interaction model, serve the skill, talk to it."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from skill.content import ContentError, content_dir, load
+
+
+def check(args: argparse.Namespace) -> int:
+    """Validate everything shipped; list every problem, exit non-zero if there is one."""
+    directory = Path(args.content) if args.content else content_dir()
+    problems: list[str] = []
+    try:
+        cat = load(directory)
+    except ContentError as exc:
+        problems.extend(f"{directory / p.file}:{p.line}: {p.message}" for p in exc.problems)
+        cat = None
+    if cat is not None:
+        import importlib.util
+
+        if importlib.util.find_spec("skill.model") is not None:
+            # The interaction-model checks (skill/model.py) run when that module is present.
+            model = importlib.import_module("skill.model")
+            problems.extend(model.check_model(cat, Path(args.model)))
+    for p in problems:
+        print(p, file=sys.stderr)
+    if problems:
+        print(f"{len(problems)} problem(s) found.", file=sys.stderr)
+        return 1
+    assert cat is not None
+    locations = sum(len(r.locations) for r in cat.regions.values())
+    print(
+        f"content OK: {len(cat.regions)} regions, {locations} pain locations, "
+        f"{len(cat.muscles)} muscles, {len(cat.routines)} routines, "
+        f"{len(cat.responses)} responses"
+    )
+    return 0
+
+
+def serve(args: argparse.Namespace) -> int:
+    web = importlib.import_module("skill.web")
+    return int(
+        web.serve(
+            host=args.host,
+            port=args.port,
+            store=args.store,
+            skill_id=args.skill_id,
+            verify=not args.no_verify,
+        )
+    )
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="tpcoach", description=__doc__)
+    p.add_argument("-v", "--verbose", action="store_true", help="log more")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    c = sub.add_parser("check", help="validate the content and the interaction model")
+    c.add_argument("--content", help="content directory (default: the shipped content/)")
+    c.add_argument(
+        "--model",
+        default=str(Path(__file__).resolve().parent.parent / "interaction_model"),
+        help="skill package directory to check",
+    )
+    c.set_defaults(func=check)
+
+    s = sub.add_parser("serve", help="run the skill as an HTTPS-ready web endpoint")
+    s.add_argument("--host", default="127.0.0.1")
+    s.add_argument("--port", type=int, default=5000)
+    s.add_argument("--store", default=os.environ.get("TPCOACH_STORE"), help="store URL")
+    s.add_argument("--skill-id", default=os.environ.get("TPCOACH_SKILL_ID"))
+    s.add_argument(
+        "--no-verify",
+        action="store_true",
+        help="skip signature and timestamp checks (local clients only)",
+    )
+    s.set_defaults(func=serve)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    result: int = args.func(args)
+    return result
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,870 @@
+"""Load ``content/*.yaml`` once into immutable, typed objects, and validate it.
+
+Every problem found is reported as ``file:line: problem``, all of them at once, so that
+``tpcoach check`` can list everything wrong with a content tree in one run. Nothing here knows
+about Alexa: this module and :mod:`skill.resolve` are the domain.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import string
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+import yaml
+
+CONTENT_ENV = "TPCOACH_CONTENT"
+DEFAULT_CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
+FILES = ("regions.yaml", "muscles.yaml", "routines.yaml", "safety.yaml", "responses.yaml")
+
+ASPECT_IDS = ("front", "back", "outside", "inside", "deep", "top", "bottom")
+ANY_ASPECT = "any"
+LIKELIHOODS = ("most_common", "common", "less_common")
+STEP_KINDS = ("setup", "find", "pressure", "hold", "move", "finish")
+STEP_PLACEHOLDERS = frozenset({"your", "other", "equipment"})
+
+
+# --------------------------------------------------------------------------- errors
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.message}"
+
+
+class ContentError(Exception):
+    """Raised with every problem found in a content tree."""
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems = tuple(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+# --------------------------------------------------------------------------- typed content
+
+
+@dataclass(frozen=True)
+class Source:
+    id: str
+    title: str
+
+
+@dataclass(frozen=True)
+class Aspect:
+    id: str
+    name: str
+    words: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Side:
+    id: str
+    words: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Equipment:
+    id: str
+    name: str
+    words: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RankedMuscle:
+    muscle: str
+    likelihood: str
+    source: str
+
+
+@dataclass(frozen=True)
+class Location:
+    region: str
+    aspect: str
+    words: tuple[str, ...]
+    muscles: tuple[RankedMuscle, ...]
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Region:
+    id: str
+    name: str
+    words: tuple[str, ...]
+    aspects: tuple[str, ...]
+    question_aspects: bool
+    locations: Mapping[str, Location]
+
+    @property
+    def single_location(self) -> Location | None:
+        """The location to use when no aspect is asked about."""
+        if ANY_ASPECT in self.locations:
+            return self.locations[ANY_ASPECT]
+        if len(self.locations) == 1:
+            return next(iter(self.locations.values()))
+        return None
+
+
+@dataclass(frozen=True)
+class Condition:
+    id: str
+    name: str
+    words: tuple[str, ...]
+    region: str
+    aspect: str
+    source: str
+
+
+@dataclass(frozen=True)
+class NoPressure:
+    reason: str
+    alternative: str
+    source: str
+
+
+@dataclass(frozen=True)
+class Muscle:
+    id: str
+    name: str
+    full_name: str | None
+    words: tuple[str, ...]
+    refers: str
+    source: str
+    routines: tuple[str, ...]
+    no_pressure: NoPressure | None
+
+
+@dataclass(frozen=True)
+class Step:
+    kind: str
+    text: str
+    seconds: int | None = None
+    reps: int | None = None
+
+
+@dataclass(frozen=True)
+class Routine:
+    muscle: str
+    equipment: str
+    avoid: tuple[str, ...]
+    source: str
+    steps: tuple[Step, ...]
+
+
+@dataclass(frozen=True)
+class Range:
+    min: int
+    max: int
+    source: str | None
+
+    def __contains__(self, value: object) -> bool:
+        return isinstance(value, int) and self.min <= value <= self.max
+
+
+@dataclass(frozen=True)
+class RedFlag:
+    id: str
+    words: tuple[str, ...]
+    advice: str
+    source: str
+
+
+@dataclass(frozen=True)
+class Caution:
+    id: str
+    text: str
+    source: str
+
+
+@dataclass(frozen=True)
+class AvoidZone:
+    id: str
+    name: str
+    why: str
+    source: str
+
+
+@dataclass(frozen=True)
+class Sourced:
+    text: str
+    source: str
+
+
+@dataclass(frozen=True)
+class Safety:
+    screen: Sourced
+    red_flags: tuple[RedFlag, ...]
+    cautions: tuple[Caution, ...]
+    avoid_zones: Mapping[str, AvoidZone]
+    see_pt: Sourced
+    disclaimer: Sourced
+
+
+@dataclass(frozen=True)
+class Response:
+    key: str
+    fields: frozenset[str]
+    variants: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Topic:
+    """A question about trigger points themselves: "what is a trigger point"."""
+
+    id: str
+    name: str
+    words: tuple[str, ...]
+    text: str
+    source: str
+
+
+@dataclass(frozen=True, eq=False)  # hashed by identity: one catalogue per load
+class Catalogue:
+    """Everything the skill knows and says, read once from ``content/``."""
+
+    sources: Mapping[str, Source]
+    aspects: Mapping[str, Aspect]
+    sides: Mapping[str, Side]
+    equipment: Mapping[str, Equipment]
+    regions: Mapping[str, Region]
+    conditions: Mapping[str, Condition]
+    muscles: Mapping[str, Muscle]
+    routines: Mapping[tuple[str, str], Routine]
+    ranges: Mapping[str, Range]
+    safety: Safety
+    responses: Mapping[str, Response]
+    topics: Mapping[str, Topic]
+    versions: Mapping[str, int] = field(default_factory=dict)
+
+    def routine(self, muscle: str, equipment: str) -> Routine | None:
+        return self.routines.get((muscle, equipment))
+
+    def default_equipment(self, muscle: str) -> str | None:
+        """The first equipment the muscle has a routine for (the content lists the preferred one
+        first)."""
+        m = self.muscles[muscle]
+        return m.routines[0] if m.routines else None
+
+
+# --------------------------------------------------------------------------- YAML with line numbers
+
+
+class _Map(dict[str, Any]):
+    line: int = 0
+    key_lines: dict[str, int]
+
+
+class _Seq(list[Any]):
+    line: int = 0
+    item_lines: list[int]
+
+
+class _LineLoader(yaml.SafeLoader):
+    """A safe loader whose mappings and sequences remember the line they start on."""
+
+
+def _construct_map(loader: _LineLoader, node: yaml.MappingNode) -> _Map:
+    result = _Map()
+    result.line = node.start_mark.line + 1
+    result.key_lines = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if key in result:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key {key!r}", key_node.start_mark
+            )
+        result[key] = loader.construct_object(value_node, deep=True)
+        result.key_lines[key] = key_node.start_mark.line + 1
+    return result
+
+
+def _construct_seq(loader: _LineLoader, node: yaml.SequenceNode) -> _Seq:
+    result = _Seq(loader.construct_object(child, deep=True) for child in node.value)
+    result.line = node.start_mark.line + 1
+    result.item_lines = [child.start_mark.line + 1 for child in node.value]
+    return result
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_map)
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_seq)
+
+
+# --------------------------------------------------------------------------- the loader
+
+
+class _Reader:
+    """Reads one file's YAML tree into typed values, noting problems instead of stopping."""
+
+    def __init__(self, path: Path, problems: list[Problem]) -> None:
+        self.path = path
+        self.name = path.name
+        self.problems = problems
+        self.root: _Map = _Map()
+        self.root.key_lines = {}
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError as exc:
+            self.problem(1, f"cannot read file: {exc.strerror or exc}")
+            return
+        try:
+            data = yaml.load(text, Loader=_LineLoader)
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            line = mark.line + 1 if mark else 1
+            self.problem(line, f"not valid YAML: {exc.problem or exc}")
+            return
+        if not isinstance(data, _Map):
+            self.problem(1, "the file must be a mapping with a 'version' key")
+            return
+        self.root = data
+        version = data.get("version")
+        if not isinstance(version, int) or isinstance(version, bool):
+            self.problem(1, "missing 'version:' (an integer)")
+
+    def problem(self, line: int, message: str) -> None:
+        self.problems.append(Problem(self.name, line, message))
+
+    # typed getters: each returns a usable default and records a problem when the value is wrong
+
+    def line_of(self, node: _Map, key: str) -> int:
+        return node.key_lines.get(key, node.line)
+
+    def get_str(self, node: _Map, key: str, *, required: bool = True) -> str | None:
+        value = node.get(key)
+        if value is None:
+            if required:
+                self.problem(node.line, f"missing '{key}'")
+            return None
+        if not isinstance(value, str) or not value.strip():
+            self.problem(self.line_of(node, key), f"'{key}' must be non-empty text")
+            return None
+        return value.strip()
+
+    def get_int(self, node: _Map, key: str, *, required: bool = True) -> int | None:
+        value = node.get(key)
+        if value is None:
+            if required:
+                self.problem(node.line, f"missing '{key}'")
+            return None
+        if not isinstance(value, int) or isinstance(value, bool):
+            self.problem(self.line_of(node, key), f"'{key}' must be a whole number")
+            return None
+        return value
+
+    def get_words(self, node: _Map, key: str, *, required: bool = True) -> tuple[str, ...]:
+        value = node.get(key)
+        if value is None:
+            if required:
+                self.problem(node.line, f"missing '{key}'")
+            return ()
+        if not isinstance(value, list) or not all(isinstance(w, str) and w.strip() for w in value):
+            self.problem(self.line_of(node, key), f"'{key}' must be a list of text")
+            return ()
+        return tuple(normalise(w) for w in value)
+
+    def maps(self, node: _Map, key: str, *, required: bool = True) -> Iterator[_Map]:
+        value = node.get(key)
+        if value is None:
+            if required:
+                self.problem(node.line, f"missing '{key}'")
+            return
+        if not isinstance(value, _Seq):
+            self.problem(self.line_of(node, key), f"'{key}' must be a list")
+            return
+        for item, line in zip(value, value.item_lines, strict=True):
+            if isinstance(item, _Map):
+                yield item
+            else:
+                self.problem(line, f"each entry of '{key}' must be a mapping")
+
+    def get_map(self, node: _Map, key: str) -> _Map | None:
+        value = node.get(key)
+        if value is None:
+            self.problem(node.line, f"missing '{key}'")
+            return None
+        if not isinstance(value, _Map):
+            self.problem(self.line_of(node, key), f"'{key}' must be a mapping")
+            return None
+        return value
+
+
+_PUNCT = re.compile(r"[^\w\s']+")
+_SPACES = re.compile(r"\s+")
+
+
+def normalise(text: str) -> str:
+    """Lower case, punctuation (but apostrophes) to spaces, single spaces."""
+    return _SPACES.sub(" ", _PUNCT.sub(" ", text.lower())).strip()
+
+
+def placeholders(template: str) -> set[str]:
+    """The ``{names}`` a template uses."""
+    names = set()
+    for _, name, _, _ in string.Formatter().parse(template):
+        if name is not None:
+            names.add(name)
+    return names
+
+
+class _WordOwners:
+    """Makes sure a word names one thing only within a family (places, muscles, ...)."""
+
+    def __init__(self, reader_for: Mapping[str, _Reader]) -> None:
+        self.owners: dict[tuple[str, str], tuple[str, str, int]] = {}
+        self.reader_for = reader_for
+
+    def claim(self, family: str, word: str, owner: str, reader: _Reader, line: int) -> None:
+        key = (family, word)
+        previous = self.owners.get(key)
+        if previous is None:
+            self.owners[key] = (owner, reader.name, line)
+        elif previous[0] != owner:
+            reader.problem(
+                line,
+                f"the word '{word}' is claimed by both {previous[0]} ({previous[1]}:{previous[2]})"
+                f" and {owner}",
+            )
+
+
+def content_dir() -> Path:
+    return Path(os.environ.get(CONTENT_ENV) or DEFAULT_CONTENT_DIR)
+
+
+@cache
+def catalogue() -> Catalogue:
+    """The shipped content, loaded once per process."""
+    return load(content_dir())
+
+
+def load(directory: Path | str) -> Catalogue:
+    """Load and validate a content directory; raise :class:`ContentError` listing every problem."""
+    directory = Path(directory)
+    problems: list[Problem] = []
+    readers = {name: _Reader(directory / name, problems) for name in FILES}
+    catalogue = _build(readers, problems)
+    if problems:
+        raise ContentError(problems)
+    assert catalogue is not None
+    return catalogue
+
+
+def _build(readers: Mapping[str, _Reader], problems: list[Problem]) -> Catalogue | None:
+    reg = readers["regions.yaml"]
+    mus = readers["muscles.yaml"]
+    rou = readers["routines.yaml"]
+    saf = readers["safety.yaml"]
+    res = readers["responses.yaml"]
+    words = _WordOwners(readers)
+
+    # sources
+    sources: dict[str, Source] = {}
+    for node in reg.maps(reg.root, "sources"):
+        sid, title = reg.get_str(node, "id"), reg.get_str(node, "title")
+        if sid and title:
+            if sid in sources:
+                reg.problem(node.line, f"source '{sid}' is declared twice")
+            sources[sid] = Source(sid, title)
+
+    def check_source(reader: _Reader, node: _Map) -> str:
+        sid = reader.get_str(node, "source")
+        if sid is None:
+            return ""
+        if sid not in sources:
+            reader.problem(reader.line_of(node, "source"), f"unknown source '{sid}'")
+        return sid
+
+    # aspects, sides, equipment
+    aspects: dict[str, Aspect] = {}
+    for node in reg.maps(reg.root, "aspects"):
+        aid, name = reg.get_str(node, "id"), reg.get_str(node, "name")
+        if aid and aid not in ASPECT_IDS:
+            reg.problem(node.line, f"unknown aspect '{aid}' (one of {', '.join(ASPECT_IDS)})")
+        ws = reg.get_words(node, "words")
+        for w in ws:
+            words.claim("aspect", w, f"aspect '{aid}'", reg, reg.line_of(node, "words"))
+        if aid and name:
+            aspects[aid] = Aspect(aid, name, ws)
+
+    sides: dict[str, Side] = {}
+    for node in reg.maps(reg.root, "sides"):
+        sid = reg.get_str(node, "id")
+        ws = reg.get_words(node, "words")
+        for w in ws:
+            words.claim("side", w, f"side '{sid}'", reg, reg.line_of(node, "words"))
+        if sid:
+            sides[sid] = Side(sid, ws)
+    if set(sides) != {"left", "right"}:
+        reg.problem(reg.line_of(reg.root, "sides"), "sides must be exactly 'left' and 'right'")
+
+    equipment: dict[str, Equipment] = {}
+    for node in reg.maps(reg.root, "equipment"):
+        eid, name = reg.get_str(node, "id"), reg.get_str(node, "name")
+        ws = reg.get_words(node, "words")
+        for w in ws:
+            words.claim("equipment", w, f"equipment '{eid}'", reg, reg.line_of(node, "words"))
+        if eid and name:
+            equipment[eid] = Equipment(eid, name, ws)
+
+    # muscles (read before regions so that references can be checked)
+    muscles: dict[str, Muscle] = {}
+    muscle_lines: dict[str, int] = {}
+    for node in mus.maps(mus.root, "muscles"):
+        mid = mus.get_str(node, "id")
+        name = mus.get_str(node, "name")
+        refers = mus.get_str(node, "refers")
+        src = check_source(mus, node)
+        ws = mus.get_words(node, "words")
+        for w in ws:
+            words.claim("muscle", w, f"muscle '{mid}'", mus, mus.line_of(node, "words"))
+        muscle_routines = mus.get_words(node, "routines", required=False)
+        no_pressure = None
+        np_node = node.get("no_pressure")
+        if np_node is not None:
+            if isinstance(np_node, _Map):
+                r, a = mus.get_str(np_node, "reason"), mus.get_str(np_node, "alternative")
+                s = check_source(mus, np_node)
+                if r and a:
+                    no_pressure = NoPressure(r, a, s)
+            else:
+                mus.problem(mus.line_of(node, "no_pressure"), "'no_pressure' must be a mapping")
+        if not muscle_routines and no_pressure is None:
+            mus.problem(node.line, f"muscle '{mid}' has neither routines nor a no_pressure reason")
+        if muscle_routines and no_pressure is not None:
+            mus.problem(node.line, f"muscle '{mid}' has both routines and no_pressure")
+        for e in muscle_routines:
+            if e not in equipment:
+                mus.problem(mus.line_of(node, "routines"), f"unknown equipment '{e}'")
+        if mid and name and refers:
+            if mid in muscles:
+                mus.problem(node.line, f"muscle '{mid}' is declared twice")
+            muscles[mid] = Muscle(
+                mid,
+                name,
+                mus.get_str(node, "full_name", required=False),
+                ws,
+                refers,
+                src,
+                muscle_routines,
+                no_pressure,
+            )
+            muscle_lines[mid] = node.line
+
+    # regions and their locations
+    regions: dict[str, Region] = {}
+    referenced: set[str] = set()
+    notes: list[tuple[str, int]] = []
+    for node in reg.maps(reg.root, "regions"):
+        rid, name = reg.get_str(node, "id"), reg.get_str(node, "name")
+        ws = reg.get_words(node, "words")
+        for w in ws:
+            words.claim("place", w, f"region '{rid}'", reg, reg.line_of(node, "words"))
+        region_aspects = reg.get_words(node, "aspects", required=False)
+        for a in region_aspects:
+            if a not in aspects:
+                reg.problem(reg.line_of(node, "aspects"), f"unknown aspect '{a}'")
+        question = node.get("question_aspects", len(region_aspects) > 1)
+        if not isinstance(question, bool):
+            reg.problem(
+                reg.line_of(node, "question_aspects"), "'question_aspects' must be true/false"
+            )
+            question = True
+        locations: dict[str, Location] = {}
+        for loc in reg.maps(node, "locations"):
+            aspect = reg.get_str(loc, "aspect") or ANY_ASPECT
+            if aspect != ANY_ASPECT and aspect not in aspects:
+                reg.problem(reg.line_of(loc, "aspect"), f"unknown aspect '{aspect}'")
+            if aspect != ANY_ASPECT and region_aspects and aspect not in region_aspects:
+                reg.problem(
+                    reg.line_of(loc, "aspect"),
+                    f"aspect '{aspect}' is not in region '{rid}' aspects",
+                )
+            if aspect in locations:
+                reg.problem(loc.line, f"region '{rid}' has two locations for aspect '{aspect}'")
+            lws = reg.get_words(loc, "words", required=False)
+            for w in lws:
+                words.claim(
+                    "place", w, f"location '{rid}/{aspect}'", reg, reg.line_of(loc, "words")
+                )
+            ranked: list[RankedMuscle] = []
+            seen: set[str] = set()
+            for m in reg.maps(loc, "muscles"):
+                mid = reg.get_str(m, "muscle")
+                likelihood = reg.get_str(m, "likelihood")
+                src = check_source(reg, m)
+                if mid and mid not in muscles:
+                    reg.problem(reg.line_of(m, "muscle"), f"unknown muscle '{mid}'")
+                if likelihood and likelihood not in LIKELIHOODS:
+                    reg.problem(
+                        reg.line_of(m, "likelihood"),
+                        f"likelihood must be one of {', '.join(LIKELIHOODS)}",
+                    )
+                if mid in seen:
+                    reg.problem(m.line, f"muscle '{mid}' is listed twice in one location")
+                if mid and likelihood:
+                    seen.add(mid)
+                    referenced.add(mid)
+                    ranked.append(RankedMuscle(mid, likelihood, src))
+            order = [LIKELIHOODS.index(r.likelihood) for r in ranked if r.likelihood in LIKELIHOODS]
+            if order != sorted(order):
+                reg.problem(loc.line, "muscles must be listed most likely first")
+            if not ranked:
+                reg.problem(loc.line, f"location '{rid}/{aspect}' has no muscles")
+            note = reg.get_str(loc, "note", required=False)
+            if note:
+                notes.append((note, reg.line_of(loc, "note")))
+            locations[aspect] = Location(rid or "", aspect, lws, tuple(ranked), note)
+        if not locations:
+            reg.problem(node.line, f"region '{rid}' has no locations")
+        for a in region_aspects:
+            if a not in locations:
+                reg.problem(reg.line_of(node, "aspects"), f"region '{rid}' has no location '{a}'")
+        if rid and name:
+            if rid in regions:
+                reg.problem(node.line, f"region '{rid}' is declared twice")
+            regions[rid] = Region(
+                rid, name, ws, region_aspects, bool(question), MappingProxyType(locations)
+            )
+
+    for mid, line in muscle_lines.items():
+        if mid not in referenced:
+            mus.problem(line, f"muscle '{mid}' is not linked to any pain location")
+
+    conditions: dict[str, Condition] = {}
+    for node in reg.maps(reg.root, "conditions", required=False):
+        cid, name = reg.get_str(node, "id"), reg.get_str(node, "name")
+        ws = reg.get_words(node, "words")
+        for w in ws:
+            words.claim("place", w, f"condition '{cid}'", reg, reg.line_of(node, "words"))
+        rid = reg.get_str(node, "region")
+        aspect = reg.get_str(node, "aspect") or ANY_ASPECT
+        src = check_source(reg, node)
+        if rid and rid not in regions:
+            reg.problem(reg.line_of(node, "region"), f"unknown region '{rid}'")
+        elif rid and aspect not in regions[rid].locations:
+            reg.problem(reg.line_of(node, "aspect"), f"region '{rid}' has no location '{aspect}'")
+        if cid and name and rid:
+            conditions[cid] = Condition(cid, name, ws, rid, aspect, src)
+
+    # safety
+    screen = _sourced(saf, saf.get_map(saf.root, "screen"), "question", check_source)
+    red_flags = []
+    for node in saf.maps(saf.root, "red_flags"):
+        fid, advice = saf.get_str(node, "id"), saf.get_str(node, "advice")
+        src = check_source(saf, node)
+        ws = saf.get_words(node, "words", required=False)
+        if fid and advice:
+            red_flags.append(RedFlag(fid, ws, advice, src))
+    cautions = []
+    for node in saf.maps(saf.root, "cautions"):
+        cid, text = saf.get_str(node, "id"), saf.get_str(node, "text")
+        src = check_source(saf, node)
+        if cid and text:
+            cautions.append(Caution(cid, text, src))
+    avoid_zones: dict[str, AvoidZone] = {}
+    for node in saf.maps(saf.root, "avoid_zones"):
+        zid, name, why = (
+            saf.get_str(node, "id"),
+            saf.get_str(node, "name"),
+            saf.get_str(node, "why"),
+        )
+        src = check_source(saf, node)
+        if zid and name and why:
+            avoid_zones[zid] = AvoidZone(zid, name, why, src)
+    see_pt = _sourced(saf, saf.get_map(saf.root, "see_pt"), "text", check_source)
+    disclaimer = _sourced(saf, saf.get_map(saf.root, "disclaimer"), "text", check_source)
+
+    # routines
+    ranges: dict[str, Range] = {}
+    ranges_node = rou.get_map(rou.root, "ranges")
+    if ranges_node is not None:
+        for key in ("hold_seconds", "reps", "steps"):
+            r = ranges_node.get(key)
+            if not isinstance(r, _Map):
+                rou.problem(ranges_node.line, f"missing range '{key}'")
+                continue
+            lo, hi = rou.get_int(r, "min"), rou.get_int(r, "max")
+            range_source = check_source(rou, r) if key != "steps" else None
+            if lo is not None and hi is not None:
+                ranges[key] = Range(lo, hi, range_source)
+    routines: dict[tuple[str, str], Routine] = {}
+    for node in rou.maps(rou.root, "routines"):
+        mid, eid = rou.get_str(node, "muscle"), rou.get_str(node, "equipment")
+        src = check_source(rou, node)
+        if mid and mid not in muscles:
+            rou.problem(rou.line_of(node, "muscle"), f"unknown muscle '{mid}'")
+        if eid and eid not in equipment:
+            rou.problem(rou.line_of(node, "equipment"), f"unknown equipment '{eid}'")
+        avoid = rou.get_words(node, "avoid", required=False)
+        for z in avoid:
+            if z not in avoid_zones:
+                rou.problem(rou.line_of(node, "avoid"), f"unknown avoid zone '{z}'")
+        steps = _steps(rou, node, ranges)
+        if "steps" in ranges and steps and len(steps) not in ranges["steps"]:
+            limit = ranges["steps"]
+            rou.problem(
+                rou.line_of(node, "steps"),
+                f"a routine needs {limit.min} to {limit.max} steps, this one has {len(steps)}",
+            )
+        if mid and eid:
+            if (mid, eid) in routines:
+                rou.problem(node.line, f"second routine for '{mid}' with '{eid}'")
+            routines[(mid, eid)] = Routine(mid, eid, avoid, src, tuple(steps))
+    for mid, muscle in muscles.items():
+        for e in muscle.routines:
+            if (mid, e) not in routines:
+                mus.problem(
+                    muscle_lines[mid], f"muscle '{mid}' lists a '{e}' routine that is missing"
+                )
+    for (mid, eid), _r in routines.items():
+        if mid in muscles and eid not in muscles[mid].routines:
+            rou.problem(1, f"routine '{mid}/{eid}' is not listed in muscles.yaml routines")
+
+    # responses
+    responses: dict[str, Response] = {}
+    resp_node = res.get_map(res.root, "responses")
+    if resp_node is not None:
+        for key, value in resp_node.items():
+            line = resp_node.key_lines[key]
+            if not isinstance(value, _Map):
+                res.problem(line, f"response '{key}' must be a mapping with 'text'")
+                continue
+            fields = res.get_words(value, "fields", required=False)
+            text = value.get("text")
+            variants: list[str]
+            if isinstance(text, str):
+                variants = [text]
+            elif isinstance(text, list) and text and all(isinstance(t, str) for t in text):
+                variants = list(text)
+            else:
+                res.problem(line, f"response '{key}' needs 'text': a string or a list of strings")
+                continue
+            used: set[str] = set()
+            for v in variants:
+                try:
+                    names = placeholders(v)
+                except ValueError as exc:
+                    res.problem(res.line_of(value, "text"), f"response '{key}': {exc}")
+                    continue
+                used |= names
+                for n in sorted(names - set(fields)):
+                    res.problem(
+                        res.line_of(value, "text"),
+                        f"response '{key}' uses placeholder '{{{n}}}' that is never filled"
+                        " (not in its fields)",
+                    )
+            for f in sorted(set(fields) - used):
+                res.problem(
+                    res.line_of(value, "fields"),
+                    f"response '{key}' declares field '{f}' it never uses",
+                )
+            responses[key] = Response(key, frozenset(fields), tuple(variants))
+    topics: dict[str, Topic] = {}
+    for node in res.maps(res.root, "topics"):
+        tid, name, text = (
+            res.get_str(node, "id"),
+            res.get_str(node, "name"),
+            res.get_str(node, "text"),
+        )
+        src = check_source(res, node)
+        ws = res.get_words(node, "words")
+        for w in ws:
+            words.claim("topic", w, f"topic '{tid}'", res, res.line_of(node, "words"))
+        if text and "{" in text:
+            res.problem(res.line_of(node, "text"), f"topic '{tid}' text cannot hold placeholders")
+        if tid and name and text:
+            topics[tid] = Topic(tid, name, ws, text, src)
+
+    for note, line in notes:
+        if note not in responses:
+            reg.problem(line, f"note '{note}' is not a response in responses.yaml")
+
+    if problems or screen is None or see_pt is None or disclaimer is None:
+        return None
+    return Catalogue(
+        sources=MappingProxyType(sources),
+        aspects=MappingProxyType(aspects),
+        sides=MappingProxyType(sides),
+        equipment=MappingProxyType(equipment),
+        regions=MappingProxyType(regions),
+        conditions=MappingProxyType(conditions),
+        muscles=MappingProxyType(muscles),
+        routines=MappingProxyType(routines),
+        ranges=MappingProxyType(ranges),
+        safety=Safety(
+            screen,
+            tuple(red_flags),
+            tuple(cautions),
+            MappingProxyType(avoid_zones),
+            see_pt,
+            disclaimer,
+        ),
+        responses=MappingProxyType(responses),
+        topics=MappingProxyType(topics),
+        versions=MappingProxyType({name: r.root.get("version", 0) for name, r in readers.items()}),
+    )
+
+
+def _sourced(reader: _Reader, node: _Map | None, key: str, check_source: Any) -> Sourced | None:
+    if node is None:
+        return None
+    text = reader.get_str(node, key)
+    src: str = check_source(reader, node)
+    return Sourced(text, src) if text else None
+
+
+def _steps(rou: _Reader, node: _Map, ranges: Mapping[str, Range]) -> list[Step]:
+    steps: list[Step] = []
+    last_kind = -1
+    for s in rou.maps(node, "steps"):
+        kind = rou.get_str(s, "kind")
+        text = rou.get_str(s, "text")
+        if kind not in STEP_KINDS:
+            rou.problem(rou.line_of(s, "kind"), f"step kind must be one of {', '.join(STEP_KINDS)}")
+            continue
+        index = STEP_KINDS.index(kind)
+        if index < last_kind:
+            rou.problem(
+                s.line, f"a '{kind}' step cannot come after a '{STEP_KINDS[last_kind]}' step"
+            )
+        last_kind = index
+        seconds = rou.get_int(s, "seconds", required=kind == "hold")
+        reps = rou.get_int(s, "reps", required=kind == "move")
+        if (
+            seconds is not None
+            and "hold_seconds" in ranges
+            and seconds not in ranges["hold_seconds"]
+        ):
+            r = ranges["hold_seconds"]
+            rou.problem(
+                rou.line_of(s, "seconds"),
+                f"hold of {seconds} s is outside the range {r.min} to {r.max} s",
+            )
+        if reps is not None and "reps" in ranges and reps not in ranges["reps"]:
+            r = ranges["reps"]
+            rou.problem(
+                rou.line_of(s, "reps"), f"{reps} reps is outside the range {r.min} to {r.max}"
+            )
+        if text:
+            try:
+                unknown = placeholders(text) - STEP_PLACEHOLDERS
+            except ValueError as exc:
+                rou.problem(rou.line_of(s, "text"), f"step text: {exc}")
+                unknown = set()
+            for n in sorted(unknown):
+                rou.problem(
+                    rou.line_of(s, "text"),
+                    f"placeholder '{{{n}}}' is never filled in a step"
+                    f" (only {', '.join(sorted(STEP_PLACEHOLDERS))})",
+                )
+            steps.append(Step(kind, text, seconds, reps))
+    return steps

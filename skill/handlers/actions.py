@@ -1,0 +1,338 @@
+"""Conversation moves shared by the stage modules: answer a place, offer and run a routine.
+
+Each function takes the :class:`~skill.handlers.base.Turn`, changes its state and picks what to
+say by response key; none holds prose.
+"""
+
+from __future__ import annotations
+
+from skill.content import ANY_ASPECT, Muscle
+from skill.content import Routine as RoutineContent
+from skill.handlers.base import Turn
+from skill.resolve import Answer, Ask, NotUnderstood, Outcome
+from skill.speech import count_reps, hold, step_text, text
+from skill.state import (
+    ASPECT,
+    NEXT_MUSCLE,
+    OFFER_ROUTINE,
+    OTHER_SIDE,
+    READY,
+    REGION,
+    RESUME,
+    SCREEN,
+    Routine,
+)
+
+# --------------------------------------------------------------------------- places
+
+
+def your(side: str | None) -> str:
+    return f"your {side}" if side else "your"
+
+
+def place_phrase(turn: Turn, region: str, aspect: str | None, side: str | None) -> str:
+    """ "the outside of your left knee", "your left Achilles"."""
+    name = turn.cat.regions[region].name
+    key = f"place_{aspect}" if aspect and aspect != ANY_ASPECT else "place_any"
+    return turn.words(key, your=your(side), region=name)
+
+
+def aspect_names(turn: Turn, aspects: tuple[str, ...]) -> list[str]:
+    return [turn.cat.aspects[a].name for a in aspects]
+
+
+def region_names(turn: Turn, regions: tuple[str, ...]) -> list[str]:
+    return [turn.cat.regions[r].name for r in regions]
+
+
+def answer_outcome(turn: Turn, outcome: Outcome) -> None:
+    """Speak the answer to "why does it hurt", or the one question it needs."""
+    state = turn.state
+    if isinstance(outcome, Ask):
+        state.side = outcome.side or state.side
+        if outcome.slot == "aspect" and outcome.region:
+            state.region = outcome.region
+            names = aspect_names(turn, outcome.options)
+            turn.say("ask_aspect", region=turn.cat.regions[outcome.region].name, options=names)
+            turn.ask("ask_aspect_short", options=names)
+            state.ask(ASPECT)
+        else:
+            turn.say("ask_region")
+            turn.ask("ask_region_short")
+            state.ask(REGION)
+        return
+    if isinstance(outcome, NotUnderstood):
+        state.side = outcome.side or state.side
+        if outcome.slot == "aspect" and outcome.region:
+            names = aspect_names(turn, outcome.options)
+            turn.say("not_understood_aspect", heard=outcome.heard, options=names)
+            turn.ask("ask_aspect_short", options=names)
+            state.ask(ASPECT)
+        else:
+            names = region_names(turn, outcome.options) or ["knee", "hip", "calf"]
+            turn.say("not_understood_place", heard=outcome.heard, options=names)
+            turn.ask("ask_region_short")
+            state.ask(REGION)
+        return
+    answer(turn, outcome)
+
+
+def answer(turn: Turn, ans: Answer) -> None:
+    cat, state = turn.cat, turn.state
+    muscles = [cat.muscles[m] for m in ans.muscles]
+    state.region, state.aspect = ans.region.id, ans.location.aspect
+    state.side = ans.side or state.side
+    state.muscles = [m.id for m in muscles]
+    place = (
+        ans.condition.name
+        if ans.condition
+        else place_phrase(turn, ans.region.id, ans.location.aspect, state.side)
+    )
+    first = muscles[0]
+    turn.say("answer", place=place, muscle=first.name)
+    turn.add(text(first.refers))
+    if len(muscles) > 1:
+        turn.say("answer_also", muscles=[m.name for m in muscles[1:3]])
+    if ans.location.note:
+        turn.say(ans.location.note)
+    turn.card(
+        turn.words("card_answer", place=place, muscles=[m.name for m in muscles])
+        + "\n\n"
+        + "\n".join(f"- {m.name}: {m.refers}" for m in muscles)
+    )
+    offer_first_with_routine(turn, muscles, equipment=None)
+
+
+def offer_first_with_routine(turn: Turn, muscles: list[Muscle], equipment: str | None) -> None:
+    """Offer a routine for the first muscle that can have one; say why a muscle can't."""
+    for m in muscles:
+        if m.no_pressure is not None:
+            turn.say("no_pressure_short", muscle=m.name)
+            continue
+        offer_routine(turn, m, equipment, OFFER_ROUTINE)
+        return
+    see_pt_and_close(turn)
+
+
+def offer_routine(turn: Turn, muscle: Muscle, equipment: str | None, question: str) -> None:
+    eq = equipment if equipment in muscle.routines else muscle.routines[0]
+    turn.state.offered, turn.state.equipment = muscle.id, eq
+    key = "offer_routine" if question == OFFER_ROUTINE else "offer_next_muscle"
+    turn.say(key, muscle=muscle.name, equipment=turn.cat.equipment[eq].name)
+    turn.ask("offer_short", muscle=muscle.name)
+    turn.state.ask(question)
+
+
+def see_pt_and_close(turn: Turn) -> None:
+    turn.add(text(turn.cat.safety.see_pt.text))
+    turn.say("goodbye")
+
+
+# --------------------------------------------------------------------------- starting a routine
+
+
+def start_routine(turn: Turn, muscle: Muscle, equipment: str | None, side: str | None) -> None:
+    """From "yes" to an offer, or "start a routine for my calf": screen, fetch, then step one."""
+    state = turn.state
+    if muscle.no_pressure is not None:
+        turn.say("no_pressure", muscle=muscle.name)
+        turn.add(text(muscle.no_pressure.reason))
+        turn.add(text(muscle.no_pressure.alternative))
+        offer_next_muscle(turn, after=muscle.id)
+        return
+    if equipment is not None and equipment not in muscle.routines:
+        turn.say(
+            "no_routine_for_equipment",
+            muscle=muscle.name,
+            equipment=turn.cat.equipment[equipment].name,
+            other=turn.cat.equipment[muscle.routines[0]].name,
+        )
+        equipment = None
+    eq = equipment or muscle.routines[0]
+    state.routine = Routine(muscle=muscle.id, equipment=eq, side=side or state.side)
+    state.paused = False
+    if muscle.id not in state.muscles:
+        state.muscles = [muscle.id]
+    if turn.memory.saved.screen != "clear":
+        turn.say("screen_intro")
+        turn.add(text(turn.cat.safety.screen.text))
+        turn.ask("screen_short")
+        state.ask(SCREEN)
+        return
+    fetch(turn)
+
+
+def fetch(turn: Turn) -> None:
+    """Say what to get and how many steps; wait for "ready"."""
+    routine = turn.state.routine
+    assert routine is not None
+    content = routine_content(turn, routine)
+    muscle = turn.cat.muscles[routine.muscle]
+    turn.say(
+        "fetch",
+        equipment=turn.cat.equipment[routine.equipment].name,
+        muscle=muscle.name,
+        your=your(routine.side),
+        total=len(content.steps),
+    )
+    turn.ask("fetch_short")
+    turn.state.ask(READY)
+    steps = "\n".join(
+        f"{i}. {step_text(s, routine.side, turn.cat.equipment[routine.equipment].name)}"
+        for i, s in enumerate(content.steps, start=1)
+    )
+    turn.card(
+        steps + "\n\n" + turn.cat.safety.disclaimer.text,
+        title=turn.words(
+            "card_routine", muscle=muscle.name, equipment=turn.cat.equipment[routine.equipment].name
+        ),
+    )
+
+
+def routine_content(turn: Turn, routine: Routine) -> RoutineContent:
+    content = turn.cat.routine(routine.muscle, routine.equipment)
+    if content is None:  # saved progress from an older content version
+        raise LookupError(f"no routine {routine.muscle}/{routine.equipment}")
+    return content
+
+
+def valid_progress(turn: Turn, routine: Routine | None) -> Routine | None:
+    """Saved progress that still fits the content, or None."""
+    if routine is None or turn.cat.routine(routine.muscle, routine.equipment) is None:
+        return None
+    total = len(routine_content(turn, routine).steps)
+    routine.step = min(routine.step, total - 1)
+    return routine
+
+
+# --------------------------------------------------------------------------- steps
+
+
+def speak_step(turn: Turn, *, announce_resume: bool = False) -> None:
+    """Say the current step: number and total, one instruction, the timed hold or counted reps."""
+    state = turn.state
+    routine = state.routine
+    assert routine is not None
+    routine.started = True
+    content = routine_content(turn, routine)
+    total = len(content.steps)
+    step = content.steps[routine.step]
+    muscle = turn.cat.muscles[routine.muscle]
+    equipment = turn.cat.equipment[routine.equipment].name
+    if announce_resume:
+        turn.say("resuming", muscle=muscle.name, your=your(routine.side))
+    turn.say("step_number", number=routine.step + 1, total=total)
+    if routine.step == 0 and content.avoid:
+        zones = [turn.cat.safety.avoid_zones[z] for z in content.avoid]
+        turn.say("avoid", zones=[z.name for z in zones])
+        turn.add(text(zones[0].why))
+    turn.add(text(step_text(step, routine.side, equipment)))
+    if step.seconds:
+        turn.add(hold(turn.renderer, step.seconds))
+    elif step.reps:
+        turn.say("reps_start", reps=step.reps)
+        turn.add(count_reps(step.reps))
+        turn.say("reps_done")
+    turn.said.append(f"step:{routine.muscle}:{routine.step + 1}")
+    if routine.step == total - 1:
+        finish_routine(turn)
+        return
+    turn.say("say_next")
+    turn.ask("step_reprompt")
+    state.ask(None)
+    turn.memory.update(progress=routine)
+
+
+def finish_routine(turn: Turn) -> None:
+    """After the last step: the other side, or the next muscle, or a physical therapist."""
+    state = turn.state
+    routine = state.routine
+    assert routine is not None
+    muscle = turn.cat.muscles[routine.muscle]
+    turn.memory.update(progress=None)
+    turn.say("routine_done", muscle=muscle.name, your=your(routine.side))
+    done = [*routine.sides_done, routine.side or "first"]
+    if len(done) < 2:
+        other = {"left": "right", "right": "left"}.get(routine.side or "")
+        turn.say("offer_other_side", your=your(other) if other else "your other")
+        turn.ask("offer_other_side_short")
+        state.ask(OTHER_SIDE)
+        routine.sides_done = done
+        return
+    offer_next_muscle(turn, after=routine.muscle)
+
+
+def offer_next_muscle(turn: Turn, after: str) -> None:
+    """Offer the next muscle in the last answer that can have a routine, or close."""
+    state = turn.state
+    ranked = state.muscles
+    rest = ranked[ranked.index(after) + 1 :] if after in ranked else []
+    for mid in rest:
+        m = turn.cat.muscles[mid]
+        if m.no_pressure is None:
+            offer_routine(turn, m, state.equipment, NEXT_MUSCLE)
+            return
+    state.routine = None
+    see_pt_and_close(turn)
+
+
+def other_side(turn: Turn) -> None:
+    routine = turn.state.routine
+    assert routine is not None
+    routine.side = {"left": "right", "right": "left"}.get(routine.side or "")
+    routine.step = 0
+    speak_step(turn)
+
+
+def move(turn: Turn, to: int) -> None:
+    """Go to a step (clamped to the routine) and say it."""
+    routine = turn.state.routine
+    assert routine is not None
+    total = len(routine_content(turn, routine).steps)
+    if to < 0:
+        turn.say("at_first_step")
+        to = 0
+    routine.step = min(to, total - 1)
+    speak_step(turn)
+
+
+def offer_resume(turn: Turn, progress: Routine) -> None:
+    total = len(routine_content(turn, progress).steps)
+    muscle = turn.cat.muscles[progress.muscle]
+    turn.say(
+        "offer_resume",
+        number=progress.step + 1,
+        total=total,
+        muscle=muscle.name,
+        your=your(progress.side),
+    )
+    turn.ask("offer_resume_short")
+    turn.state.ask(RESUME)
+
+
+def reask(turn: Turn) -> bool:
+    """Ask the pending question again; False when nothing is pending."""
+    state = turn.state
+    pending = state.pending
+    if pending == ASPECT and state.region:
+        region = turn.cat.regions[state.region]
+        names = aspect_names(turn, region.aspects)
+        turn.say("ask_aspect", region=region.name, options=names)
+        turn.ask("ask_aspect_short", options=names)
+    elif pending == REGION:
+        turn.say("ask_region")
+        turn.ask("ask_region_short")
+    elif pending in (OFFER_ROUTINE, NEXT_MUSCLE) and state.offered:
+        offer_routine(turn, turn.cat.muscles[state.offered], state.equipment, pending)
+    elif pending == SCREEN:
+        turn.add(text(turn.cat.safety.screen.text))
+        turn.ask("screen_short")
+    elif pending == READY:
+        fetch(turn)
+    elif pending == OTHER_SIDE:
+        turn.say("offer_other_side", your="your other")
+        turn.ask("offer_other_side_short")
+    else:
+        return False
+    state.pending = pending
+    return True

@@ -1,0 +1,102 @@
+"""Stage: asking why it hurts, the clarifying question, and the routine offer that follows."""
+
+from __future__ import annotations
+
+from skill.handlers.actions import (
+    answer_outcome,
+    offer_next_muscle,
+    place_phrase,
+    see_pt_and_close,
+    start_routine,
+)
+from skill.handlers.base import Handler, Turn
+from skill.resolve import NOTHING, Heard, resolve_place
+from skill.state import ASPECT, NEXT_MUSCLE, OFFER_ROUTINE, REGION, State
+
+
+class PainHandler(Handler):
+    """ "Why does the outside of my knee hurt", and the answers to its clarifying questions."""
+
+    intents = ("PainIntent",)
+
+    def respond(self, turn: Turn) -> None:
+        state = turn.state
+        region, aspect = turn.heard("region"), turn.heard("aspect")
+        side, condition = turn.heard("side"), turn.heard("condition")
+        # Keep what was heard before the clarifying question: "the outside" answers "which part
+        # of your knee", "my knee" answers "where does it hurt" while keeping the aspect.
+        if state.pending == ASPECT and region.empty and condition.empty and state.region:
+            region = Heard(id=state.region)
+        if state.pending in (ASPECT, REGION) and aspect.empty and state.aspect:
+            aspect = Heard(id=state.aspect)
+        if side.empty and state.side and state.pending in (ASPECT, REGION):
+            side = Heard(id=state.side)
+        state.aspect = None
+        answer_outcome(turn, resolve_place(turn.cat, region, aspect, side, condition))
+
+
+class OfferYesHandler(Handler):
+    """ "Yes" to "want a lacrosse ball routine for your TFL?"."""
+
+    intents = ("AMAZON.YesIntent",)
+
+    def accepts(self, state: State) -> bool:
+        return state.pending in (OFFER_ROUTINE, NEXT_MUSCLE) and state.offered is not None
+
+    def respond(self, turn: Turn) -> None:
+        state = turn.state
+        assert state.offered is not None
+        start_routine(turn, turn.cat.muscles[state.offered], state.equipment, state.side)
+
+
+class OfferNoHandler(Handler):
+    """ "No" to a routine offer: the next muscle on the list is offered, or we close."""
+
+    intents = ("AMAZON.NoIntent",)
+
+    def accepts(self, state: State) -> bool:
+        return state.pending in (OFFER_ROUTINE, NEXT_MUSCLE) and state.offered is not None
+
+    def respond(self, turn: Turn) -> None:
+        state = turn.state
+        assert state.offered is not None
+        if state.pending == NEXT_MUSCLE:
+            offer_next_muscle(turn, after=state.offered)
+            return
+        turn.say("no_routine_then")
+        see_pt_and_close(turn)
+
+
+class AskFallbackHandler(Handler):
+    """Not understood while a clarifying question is pending: ask it again with the choices."""
+
+    intents = ("AMAZON.FallbackIntent",)
+
+    def accepts(self, state: State) -> bool:
+        return state.pending in (ASPECT, REGION)
+
+    def respond(self, turn: Turn) -> None:
+        state = turn.state
+        state.misses += 1
+        if state.misses > 2:
+            turn.say("give_up")
+            return
+        misses = state.misses
+        if state.pending == ASPECT and state.region:
+            answer_outcome(
+                turn, resolve_place(turn.cat, Heard(id=state.region), NOTHING, Heard(id=state.side))
+            )
+        else:
+            turn.say("not_understood")
+            answer_outcome(turn, resolve_place(turn.cat, NOTHING, NOTHING, Heard(id=state.side)))
+        state.misses = misses
+
+
+HANDLERS: tuple[Handler, ...] = (
+    PainHandler(),
+    OfferYesHandler(),
+    OfferNoHandler(),
+    AskFallbackHandler(),
+)
+
+__all__ = ["HANDLERS", "place_phrase"]

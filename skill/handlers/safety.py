@@ -1,0 +1,96 @@
+"""Stage: the red-flag screen before a first routine, and advice when a red flag is heard."""
+
+from __future__ import annotations
+
+from skill.content import RedFlag
+from skill.handlers.actions import fetch
+from skill.handlers.base import Handler, Turn
+from skill.resolve import match_word
+from skill.speech import text
+from skill.state import RED_FLAG, SCREEN, State
+
+
+def red_flag_for(turn: Turn) -> RedFlag | None:
+    """The red flag named by the ``symptom`` slot: its id on a match, else its words."""
+    heard = turn.heard("symptom")
+    flags = {f.id: f for f in turn.cat.safety.red_flags}
+    if heard.id in flags:
+        return flags[heard.id]
+    if heard.text:
+        words = {w: f.id for f in flags.values() for w in f.words}
+        found = match_word(heard.text, words)
+        if isinstance(found, str):
+            return flags[found]
+    return None
+
+
+def advise(turn: Turn, flag: RedFlag | None) -> None:
+    """Advice instead of a routine; the session ends, the screen stays unanswered."""
+    turn.memory.update(screen="flag")
+    turn.state.routine = None
+    if flag is None:
+        turn.say("red_flag_general")
+        for f in turn.cat.safety.red_flags[:3]:
+            turn.add(text(f.advice))
+    else:
+        turn.add(text(flag.advice))
+    turn.add(text(turn.cat.safety.disclaimer.text))
+
+
+class ScreenYesHandler(Handler):
+    """ "Yes" to the screen: find out which, to give the right advice."""
+
+    intents = ("AMAZON.YesIntent",)
+
+    def accepts(self, state: State) -> bool:
+        return state.pending == SCREEN
+
+    def respond(self, turn: Turn) -> None:
+        turn.say("red_flag_which")
+        turn.ask("red_flag_which")
+        turn.state.ask(RED_FLAG)
+
+
+class ScreenNoHandler(Handler):
+    """ "No" to the screen: remembered, the cautions said once, then what to fetch."""
+
+    intents = ("AMAZON.NoIntent",)
+
+    def accepts(self, state: State) -> bool:
+        return state.pending == SCREEN and state.routine is not None
+
+    def respond(self, turn: Turn) -> None:
+        turn.memory.update(screen="clear")
+        turn.say("screen_clear")
+        for caution in turn.cat.safety.cautions:
+            turn.add(text(caution.text))
+        fetch(turn)
+
+
+class SymptomHandler(Handler):
+    """A red flag named at any point ("I felt a pop", "my calf is swollen"), or which one."""
+
+    intents = ("SymptomIntent",)
+
+    def respond(self, turn: Turn) -> None:
+        advise(turn, red_flag_for(turn))
+
+
+class RedFlagUnclearHandler(Handler):
+    """After "which was it?", anything but a named symptom gets the advice for all of them."""
+
+    intents = ("AMAZON.NoIntent", "AMAZON.FallbackIntent", "AMAZON.YesIntent")
+
+    def accepts(self, state: State) -> bool:
+        return state.pending == RED_FLAG
+
+    def respond(self, turn: Turn) -> None:
+        advise(turn, None)
+
+
+HANDLERS: tuple[Handler, ...] = (
+    ScreenYesHandler(),
+    ScreenNoHandler(),
+    SymptomHandler(),
+    RedFlagUnclearHandler(),
+)

@@ -1,0 +1,206 @@
+"""Stage-independent requests: launch, help, stop, fallback, session end, errors, and the
+questions about trigger points themselves."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+
+from ask_sdk_core.dispatch_components import AbstractExceptionHandler
+from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_core.utils import get_intent_name, get_request_type
+from ask_sdk_model import Response
+
+from skill.handlers.actions import offer_resume, reask, routine_content, valid_progress
+from skill.handlers.base import Handler, Turn
+from skill.resolve import match_word
+from skill.speech import text
+from skill.state import ASPECT, NEXT_MUSCLE, OFFER_ROUTINE, READY, REGION, SCREEN, load_state
+
+log = logging.getLogger(__name__)
+
+
+class LaunchHandler(Handler):
+    """ "Open trigger point coach": pick up a saved routine, or ask where it hurts."""
+
+    request_type = "LaunchRequest"
+
+    def respond(self, turn: Turn) -> None:
+        saved = turn.memory.saved
+        progress = valid_progress(turn, saved.progress)
+        if progress is not None:
+            turn.say("welcome_back")
+            offer_resume(turn, progress)
+            return
+        if saved.known:
+            turn.say("welcome_back")
+        else:
+            turn.say("welcome_new")
+            turn.add(text(turn.cat.safety.disclaimer.text))
+            turn.memory.update()
+        turn.say("ask_region")
+        turn.ask("ask_region_short")
+        turn.state.ask(REGION)
+
+
+class AboutHandler(Handler):
+    """ "What is a trigger point", "why doesn't rest fix it", "when should I see a physio"."""
+
+    intents = ("AboutIntent",)
+
+    def respond(self, turn: Turn) -> None:
+        heard = turn.heard("topic")
+        topics = turn.cat.topics
+        topic = topics.get(heard.id or "")
+        if topic is None and heard.text:
+            found = match_word(heard.text, {w: t.id for t in topics.values() for w in t.words})
+            topic = topics.get(found) if isinstance(found, str) else None
+        if topic is None:
+            turn.say("about_unknown", options=[t.name for t in topics.values()])
+        else:
+            turn.add(text(topic.text))
+            turn.card(topic.text, title=topic.name.capitalize())
+        pending = turn.state.pending
+        if reask(turn):
+            turn.state.pending = pending
+            return
+        turn.say("anything_else")
+        turn.ask("ask_region_short")
+        turn.state.ask(REGION)
+
+
+class HelpHandler(Handler):
+    """Help that fits where the listener is."""
+
+    intents = ("AMAZON.HelpIntent",)
+
+    def respond(self, turn: Turn) -> None:
+        state = turn.state
+        pending = state.pending
+        routine = state.routine
+        if routine is not None and routine.started and pending is None:
+            total = len(routine_content(turn, routine).steps)
+            turn.say("help_routine", number=routine.step + 1, total=total)
+            turn.ask("step_reprompt")
+            return
+        if pending in (REGION, ASPECT):
+            turn.say("help_question")
+        elif pending in (OFFER_ROUTINE, NEXT_MUSCLE, SCREEN, READY) or pending:
+            turn.say("help_yes_no")
+        else:
+            turn.say("help_general")
+        if not reask(turn):
+            turn.ask("ask_region_short")
+            state.ask(REGION)
+
+
+class StopHandler(Handler):
+    """Stop, cancel, and navigate home: leave now, keeping the routine's place."""
+
+    intents = ("AMAZON.StopIntent", "AMAZON.CancelIntent", "AMAZON.NavigateHomeIntent")
+
+    def respond(self, turn: Turn) -> None:
+        routine = turn.state.routine
+        if routine is not None and routine.started:
+            turn.memory.update(progress=routine)
+            turn.say("stopped_kept", number=routine.step + 1)
+        else:
+            turn.say("goodbye")
+
+
+class Otherwise(Handler):
+    """For the given intents, whatever no other handler takes in the present state.
+
+    Built from the other handlers, so that it is exactly their complement: every request is
+    taken by one handler, never two.
+    """
+
+    def __init__(self, intents: tuple[str, ...], others: Iterable[Handler]) -> None:
+        self.intents = intents
+        self.others = tuple(h for h in others if set(h.intents) & set(intents))
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        if get_request_type(handler_input) != "IntentRequest":
+            return False
+        if get_intent_name(handler_input) not in self.intents:
+            return False
+        return not any(h.can_handle(handler_input) for h in self.others)
+
+
+class StrayYesNoHandler(Otherwise):
+    """ "Yes" or "no" with no question pending."""
+
+    def respond(self, turn: Turn) -> None:
+        if reask(turn):
+            return
+        turn.say("stray_yes_no")
+        turn.ask("ask_region_short")
+        turn.state.ask(REGION)
+
+
+class FallbackHandler(Otherwise):
+    """Not understood, outside a routine or a clarifying question."""
+
+    def respond(self, turn: Turn) -> None:
+        state = turn.state
+        state.misses += 1
+        misses = state.misses
+        if misses > 2:
+            turn.say("give_up")
+            return
+        turn.say("fallback")
+        if not reask(turn):
+            turn.ask("ask_region_short")
+            state.ask(REGION)
+        state.misses = misses
+
+
+class UnknownIntentHandler(Handler):
+    """An intent this skill does not declare (a stale or hand-made request)."""
+
+    def __init__(self, known: Iterable[str]) -> None:
+        self.known = frozenset(known)
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return (
+            get_request_type(handler_input) == "IntentRequest"
+            and get_intent_name(handler_input) not in self.known
+        )
+
+    def respond(self, turn: Turn) -> None:
+        turn.say("fallback")
+        if not reask(turn):
+            turn.ask("ask_region_short")
+            turn.state.ask(REGION)
+
+
+class SessionEndedHandler(Handler):
+    """The session ended (stopped, timed out, or an error): keep the routine's place."""
+
+    request_type = "SessionEndedRequest"
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        state = load_state(handler_input)
+        request = handler_input.request_envelope.request
+        log.info("session ended: %s", getattr(request, "reason", None))
+        routine = state.routine
+        if routine is not None and routine.started:
+            turn = Turn(handler_input)
+            turn.memory.update(progress=routine)
+            turn.memory.flush()
+        response: Response = handler_input.response_builder.response
+        return response
+
+
+class ErrorHandler(AbstractExceptionHandler):
+    """Anything unexpected: apologise, keep the session and its state as they were."""
+
+    def can_handle(self, handler_input: HandlerInput, exception: Exception) -> bool:
+        return True
+
+    def handle(self, handler_input: HandlerInput, exception: Exception) -> Response:
+        log.exception("request failed", exc_info=exception)
+        turn = Turn(handler_input)
+        turn.say("error")
+        turn.ask("error_short")  # keeps the pending question, so the listener can answer again
+        return turn.finish()

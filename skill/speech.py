@@ -1,0 +1,190 @@
+"""How the skill sounds: content key + values → SSML, within Alexa's limits.
+
+Handlers decide *what* to say (a response key from ``content/responses.yaml`` and its values);
+this module decides *how*: variants, XML escaping, timed holds as chains of breaks of at most
+ten seconds, and the size limits of one response.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from xml.sax.saxutils import escape
+
+from skill.content import Catalogue, Step
+
+MAX_SPEECH_CHARS = 8000
+MAX_BREAK_SECONDS = 10
+MAX_CARD_CHARS = 8000
+
+
+class Speech:
+    """SSML that is already escaped and safe to join; build it with :func:`text` and friends."""
+
+    __slots__ = ("ssml",)
+
+    def __init__(self, ssml: str) -> None:
+        self.ssml = ssml
+
+    def __add__(self, other: Speech) -> Speech:
+        if not other.ssml:
+            return self
+        if not self.ssml:
+            return other
+        return Speech(f"{self.ssml} {other.ssml}")
+
+    def __bool__(self) -> bool:
+        return bool(self.ssml)
+
+    def __repr__(self) -> str:
+        return f"Speech({self.ssml!r})"
+
+    def plain(self) -> str:
+        """The words only: for cards and logs."""
+        return plain(self.ssml)
+
+
+EMPTY = Speech("")
+
+
+def text(words: str) -> Speech:
+    return Speech(escape(words.strip()))
+
+
+def pause(seconds: float) -> Speech:
+    """A pause of any length, as consecutive breaks of at most ten seconds each."""
+    parts = []
+    remaining = round(seconds * 1000)
+    while remaining > 0:
+        chunk = min(remaining, MAX_BREAK_SECONDS * 1000)
+        parts.append(
+            f'<break time="{chunk // 1000}s"/>'
+            if chunk % 1000 == 0
+            else f'<break time="{chunk}ms"/>'
+        )
+        remaining -= chunk
+    return Speech("".join(parts))
+
+
+def join(parts: Iterable[Speech]) -> Speech:
+    out = EMPTY
+    for p in parts:
+        out = out + p
+    return out
+
+
+_TAG = re.compile(r"<[^>]+>")
+
+
+def plain(ssml: str) -> str:
+    from xml.sax.saxutils import unescape
+
+    return re.sub(r"\s+", " ", unescape(_TAG.sub(" ", ssml))).strip()
+
+
+def wrap(speech: Speech) -> str:
+    """The outputSpeech SSML document. ask-sdk's ``speak()`` adds ``<speak>`` itself; this is for
+    checks and tools that need the whole document."""
+    return f"<speak>{speech.ssml}</speak>"
+
+
+class MissingValue(KeyError):
+    """A handler rendered a response without a value its template needs: a programming error."""
+
+
+@dataclass
+class Renderer:
+    """Renders response keys from the catalogue; ``rng`` picks variants (seeded in tests)."""
+
+    catalogue: Catalogue
+    rng: random.Random
+    said: list[str] = field(default_factory=list)  # keys rendered, in order: what was meant
+
+    def words(self, key: str, **values: object) -> str:
+        response = self.catalogue.responses[key]
+        missing = response.fields - values.keys()
+        if missing:
+            raise MissingValue(f"response '{key}' needs {', '.join(sorted(missing))}")
+        template = self.rng.choice(response.variants)
+        self.said.append(key)
+        return template.format(**{k: _spoken(v) for k, v in values.items()})
+
+    def say(self, key: str, **values: object) -> Speech:
+        return text(self.words(key, **values))
+
+
+def _spoken(value: object) -> str:
+    if isinstance(value, (list, tuple)):
+        return spoken_list([str(v) for v in value])
+    return str(value)
+
+
+def spoken_list(items: list[str], conjunction: str = "or") -> str:
+    """ "front, outside, inside or back"."""
+    if not items:
+        return ""
+    if len(items) == 1:
+        return items[0]
+    return f"{', '.join(items[:-1])} {conjunction} {items[-1]}"
+
+
+# --------------------------------------------------------------------------- routine steps
+
+
+def side_words(side: str | None) -> Mapping[str, str]:
+    """The step placeholders for a side: ``{your}`` and ``{other}``."""
+    if side == "left":
+        return {"your": "your left", "other": "your right"}
+    if side == "right":
+        return {"your": "your right", "other": "your left"}
+    return {"your": "your", "other": "your other"}
+
+
+def step_text(step: Step, side: str | None, equipment: str) -> str:
+    return step.text.format(**side_words(side), equipment=equipment)
+
+
+def hold(renderer: Renderer, seconds: int) -> Speech:
+    """A timed hold, counted for the listener: start, halfway, ten to go, release.
+
+    Cues fall at fixed points; between them the time passes in breaks of at most ten seconds.
+    """
+    marks: list[tuple[int, str]] = []
+    if seconds >= 30:
+        marks.append((seconds // 2, "hold_halfway"))
+    if seconds > 15:
+        marks.append((seconds - 10, "hold_ten_more"))
+    parts = [renderer.say("hold_start", seconds=seconds)]
+    elapsed = 0
+    for at, key in marks:
+        parts.append(pause(at - elapsed))
+        parts.append(renderer.say(key))
+        elapsed = at
+    parts.append(pause(seconds - elapsed))
+    parts.append(renderer.say("hold_release"))
+    return join(parts)
+
+
+def count_reps(reps: int, seconds_each: float = 2.5) -> Speech:
+    """Counts repetitions aloud at an easy pace: "one", pause, "two", ..."""
+    numbers = [
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "eleven",
+        "twelve",
+    ]
+    parts = []
+    for i in range(reps):
+        parts.append(text(numbers[i] if i < len(numbers) else str(i + 1)))
+        parts.append(pause(seconds_each))
+    return join(parts)

@@ -1,0 +1,164 @@
+"""Runs a conversation file (``tests/dialogues/*.yaml``) against the skill, turn by turn.
+
+A file is a list of conversations; each has a ``name`` and ``turns``. A turn is one of
+
+* ``launch: true``                         "Alexa, open trigger point coach"
+* ``intent: NAME`` with ``slots`` / ``heard``  an intent; ``slots`` are values Alexa matched
+  (given by id), ``heard`` are values it heard but could not match (raw text)
+* ``end_session: REASON``                   Alexa ends the session (timeout, user exit)
+* ``next_day: true``                        the session is gone; the store keeps what it kept
+
+and ``expect`` checks what the turn meant, not its wording:
+
+* ``keys`` / ``no_keys``    response keys said (or not) this turn (``content/responses.yaml``)
+* ``muscles``               the ranked muscles of the answer start with these ids
+* ``offered``, ``pending``, ``side``   state after the turn (``null`` for none)
+* ``routine``, ``step``, ``equipment`` the routine running and its step (1-based)
+* ``open``                  whether the session stays open
+* ``saved``                 the progress kept in the store: ``{muscle, step}`` or ``null``
+* ``card``                  whether a card is shown
+* ``says``                  words that must be heard (for left/right wording, names)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from ask_sdk_core.serialize import DefaultSerializer
+from ask_sdk_model import RequestEnvelope
+
+from skill.local import Client, SlotValue, ended, speech_of
+from skill.speech import plain
+from skill.state import SESSION_KEY
+
+DIALOGUES = Path(__file__).parent / "dialogues"
+
+
+@dataclass
+class Transcript:
+    lines: list[str] = field(default_factory=list)
+    responses: list[dict[str, Any]] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        return "\n".join(self.lines)
+
+
+def conversations() -> list[tuple[str, dict[str, Any]]]:
+    out = []
+    for path in sorted(DIALOGUES.glob("*.yaml")):
+        for conv in yaml.safe_load(path.read_text(encoding="utf-8")):
+            out.append((f"{path.stem}: {conv['name']}", conv))
+    return out
+
+
+def _slots(turn: dict[str, Any]) -> dict[str, SlotValue]:
+    slots = {k: SlotValue(str(v).replace("_", " "), id=str(v)) for k, v in (turn.get("slots") or {}).items()}
+    slots.update({k: SlotValue(str(v)) for k, v in (turn.get("heard") or {}).items()})
+    return slots
+
+
+def _describe(turn: dict[str, Any]) -> str:
+    if turn.get("launch"):
+        return "(launch)"
+    if "end_session" in turn:
+        return f"(session ends: {turn['end_session']})"
+    if turn.get("next_day"):
+        return "(the next day)"
+    parts = [f"{k}={v}" for k, v in (turn.get("slots") or {}).items()]
+    parts += [f"{k}~'{v}'" for k, v in (turn.get("heard") or {}).items()]
+    return f"{turn['intent']} {' '.join(parts)}".strip()
+
+
+def saved_progress(client: Client, store: Any) -> Any:
+    assert client.last_request is not None
+    env = DefaultSerializer().deserialize(
+        __import__("json").dumps(client.last_request), RequestEnvelope
+    )
+    return (store.get_attributes(env) or {}).get("progress")
+
+
+def run(conv: dict[str, Any], client: Client, store: Any) -> Transcript:
+    transcript = Transcript()
+    for number, turn in enumerate(conv["turns"], start=1):
+        transcript.lines.append(f"U{number}: {_describe(turn)}")
+        if turn.get("next_day"):
+            client.session_id = None
+            client.attributes = {}
+            response: dict[str, Any] | None = None
+        elif turn.get("launch"):
+            response = client.launch()
+        elif "end_session" in turn:
+            response = client.end_session(turn["end_session"])
+        else:
+            response = client.intent(turn["intent"], _slots(turn))
+        if response is not None:
+            transcript.responses.append(response)
+            transcript.lines.append(f"A{number}: {plain(speech_of(response))}")
+            if ended(response):
+                transcript.lines.append("    (session closed)")
+        check(turn.get("expect") or {}, response, client, store, transcript, number)
+    return transcript
+
+
+def check(
+    expect: dict[str, Any],
+    response: dict[str, Any] | None,
+    client: Client,
+    store: Any,
+    transcript: Transcript,
+    number: int,
+) -> None:
+    def fail(message: str) -> None:
+        raise AssertionError(f"turn {number}: {message}\n\n{transcript}")
+
+    state = ((response or {}).get("sessionAttributes") or {}).get(SESSION_KEY) or {}
+    said = state.get("said") or []
+    routine = state.get("routine") or {}
+    for key in expect.get("keys", []):
+        if key not in said:
+            fail(f"expected response key '{key}', said {said}")
+    for key in expect.get("no_keys", []):
+        if key in said:
+            fail(f"response key '{key}' should not be said, said {said}")
+    if "muscles" in expect:
+        got = state.get("muscles") or []
+        if got[: len(expect["muscles"])] != expect["muscles"]:
+            fail(f"expected muscles starting {expect['muscles']}, got {got}")
+    for name in ("offered", "pending", "side", "equipment"):
+        if name in expect and state.get(name) != expect[name]:
+            fail(f"expected {name} {expect[name]!r}, got {state.get(name)!r}")
+    if "routine" in expect and routine.get("muscle") != expect["routine"]:
+        fail(f"expected routine {expect['routine']!r}, got {routine.get('muscle')!r}")
+    if "routine_side" in expect and routine.get("side") != expect["routine_side"]:
+        fail(f"expected routine side {expect['routine_side']!r}, got {routine.get('side')!r}")
+    if "step" in expect:
+        step = routine.get("step", 0) + 1 if routine.get("started") else None
+        if step != expect["step"]:
+            fail(f"expected step {expect['step']}, got {step}")
+    if "open" in expect:
+        is_open = response is not None and not ended(response)
+        if is_open != expect["open"]:
+            fail(f"expected the session {'open' if expect['open'] else 'closed'}")
+    if "card" in expect:
+        has_card = bool(((response or {}).get("response") or {}).get("card"))
+        if has_card != expect["card"]:
+            fail(f"expected {'a' if expect['card'] else 'no'} card")
+    for words in expect.get("says", []):
+        if words.lower() not in plain(speech_of(response or {})).lower():
+            fail(f"expected to hear '{words}'")
+    for words in expect.get("not_says", []):
+        if words.lower() in plain(speech_of(response or {})).lower():
+            fail(f"did not expect to hear '{words}'")
+    if "saved" in expect:
+        progress = saved_progress(client, store)
+        want = expect["saved"]
+        if want is None:
+            if progress:
+                fail(f"expected no saved progress, store has {progress}")
+        else:
+            got = {"muscle": (progress or {}).get("muscle"), "step": (progress or {}).get("step", -1) + 1}
+            if got != want:
+                fail(f"expected saved progress {want}, store has {progress}")
