@@ -201,8 +201,17 @@ class Sourced:
 
 
 @dataclass(frozen=True)
+class Screen:
+    """The one yes/no question before a first routine, and the caution said after a no."""
+
+    question: str
+    caution: Sourced
+    source: str
+
+
+@dataclass(frozen=True)
 class Safety:
-    screen: Sourced
+    screen: Screen
     red_flags: tuple[RedFlag, ...]
     cautions: tuple[Caution, ...]
     avoid_zones: Mapping[str, AvoidZone]
@@ -311,6 +320,7 @@ class _Reader:
         self.problems = problems
         self.root: _Map = _Map()
         self.root.key_lines = {}
+        self.parsed = False
         try:
             text = path.read_text(encoding="utf-8")
         except OSError as exc:
@@ -327,6 +337,7 @@ class _Reader:
             self.problem(1, "the file must be a mapping with a 'version' key")
             return
         self.root = data
+        self.parsed = True
         version = data.get("version")
         if not isinstance(version, int) or isinstance(version, bool):
             self.problem(1, "missing 'version:' (an integer)")
@@ -451,6 +462,9 @@ def load(directory: Path | str) -> Catalogue:
     directory = Path(directory)
     problems: list[Problem] = []
     readers = {name: _Reader(directory / name, problems) for name in FILES}
+    if not all(r.parsed for r in readers.values()):
+        # A file that cannot be read or parsed: cross-file checks would only add noise.
+        raise ContentError(problems)
     catalogue = _build(readers, problems)
     if problems:
         raise ContentError(problems)
@@ -656,7 +670,14 @@ def _build(readers: Mapping[str, _Reader], problems: list[Problem]) -> Catalogue
             conditions[cid] = Condition(cid, name, ws, rid, aspect, src)
 
     # safety
-    screen = _sourced(saf, saf.get_map(saf.root, "screen"), "question", check_source)
+    screen = None
+    screen_node = saf.get_map(saf.root, "screen")
+    if screen_node is not None:
+        question = saf.get_str(screen_node, "question")
+        screen_source = check_source(saf, screen_node)
+        caution = _sourced(saf, saf.get_map(screen_node, "caution"), "text", check_source)
+        if question and caution:
+            screen = Screen(question, caution, screen_source)
     red_flags = []
     for node in saf.maps(saf.root, "red_flags"):
         fid, advice = saf.get_str(node, "id"), saf.get_str(node, "advice")

@@ -338,4 +338,3 @@ def resolve_place(
     if not aspect.empty and aspect_id is None:
         return NotUnderstood("aspect", aspect.text or "", reg.aspects, region=reg.id, side=side_id)
     return Ask("aspect", reg.aspects, region=reg.id, side=side_id)
-

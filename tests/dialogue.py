@@ -55,7 +55,10 @@ def conversations() -> list[tuple[str, dict[str, Any]]]:
 
 
 def _slots(turn: dict[str, Any]) -> dict[str, SlotValue]:
-    slots = {k: SlotValue(str(v).replace("_", " "), id=str(v)) for k, v in (turn.get("slots") or {}).items()}
+    slots = {
+        k: SlotValue(str(v).replace("_", " "), id=str(v))
+        for k, v in (turn.get("slots") or {}).items()
+    }
     slots.update({k: SlotValue(str(v)) for k, v in (turn.get("heard") or {}).items()})
     return slots
 
@@ -159,6 +162,9 @@ def check(
             if progress:
                 fail(f"expected no saved progress, store has {progress}")
         else:
-            got = {"muscle": (progress or {}).get("muscle"), "step": (progress or {}).get("step", -1) + 1}
+            got = {
+                "muscle": (progress or {}).get("muscle"),
+                "step": (progress or {}).get("step", -1) + 1,
+            }
             if got != want:
                 fail(f"expected saved progress {want}, store has {progress}")

@@ -12,8 +12,22 @@ import xml.etree.ElementTree as ET
 from typing import Any
 
 SUPPORTED_TAGS = {
-    "speak", "audio", "break", "emphasis", "lang", "p", "phoneme", "prosody", "s", "say-as",
-    "sub", "voice", "w", "amazon:domain", "amazon:effect", "amazon:emotion",
+    "speak",
+    "audio",
+    "break",
+    "emphasis",
+    "lang",
+    "p",
+    "phoneme",
+    "prosody",
+    "s",
+    "say-as",
+    "sub",
+    "voice",
+    "w",
+    "amazon:domain",
+    "amazon:effect",
+    "amazon:emotion",
 }
 MAX_SPEECH_CHARS = 8000
 MAX_RESPONSE_BYTES = 24 * 1024

@@ -155,7 +155,7 @@ def start_routine(turn: Turn, muscle: Muscle, equipment: str | None, side: str |
         state.muscles = [muscle.id]
     if turn.memory.saved.screen != "clear":
         turn.say("screen_intro")
-        turn.add(text(turn.cat.safety.screen.text))
+        turn.add(text(turn.cat.safety.screen.question))
         turn.ask("screen_short")
         state.ask(SCREEN)
         return
@@ -181,8 +181,10 @@ def fetch(turn: Turn) -> None:
         f"{i}. {step_text(s, routine.side, turn.cat.equipment[routine.equipment].name)}"
         for i, s in enumerate(content.steps, start=1)
     )
+    cautions = "\n".join(f"- {c.text}" for c in turn.cat.safety.cautions)
     turn.card(
-        steps + "\n\n" + turn.cat.safety.disclaimer.text,
+        f"{steps}\n\nGo gently or ask a clinician first:\n{cautions}\n\n"
+        + turn.cat.safety.disclaimer.text,
         title=turn.words(
             "card_routine", muscle=muscle.name, equipment=turn.cat.equipment[routine.equipment].name
         ),
@@ -325,7 +327,7 @@ def reask(turn: Turn) -> bool:
     elif pending in (OFFER_ROUTINE, NEXT_MUSCLE) and state.offered:
         offer_routine(turn, turn.cat.muscles[state.offered], state.equipment, pending)
     elif pending == SCREEN:
-        turn.add(text(turn.cat.safety.screen.text))
+        turn.add(text(turn.cat.safety.screen.question))
         turn.ask("screen_short")
     elif pending == READY:
         fetch(turn)

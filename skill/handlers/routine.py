@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import get_intent_name
 
 from skill.content import Muscle
@@ -18,7 +19,7 @@ from skill.handlers.actions import (
 )
 from skill.handlers.base import Handler, Turn
 from skill.resolve import NotUnderstood, resolve_muscle, resolve_simple, vocabulary
-from skill.state import OTHER_SIDE, READY, RESUME, State
+from skill.state import OTHER_SIDE, READY, RESUME, State, load_state
 
 NEXT = "AMAZON.NextIntent"
 PREVIOUS = "AMAZON.PreviousIntent"
@@ -89,12 +90,24 @@ class NavigationHandler(Handler):
 
     intents = (*NAVIGATION, "ReadyIntent")
 
-    def accepts(self, state: State) -> bool:
-        return state.pending != READY or state.routine is None
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        if not super().can_handle(handler_input):
+            return False
+        state = load_state(handler_input)
+        waiting = state.pending == READY and state.routine is not None
+        # "next" and "ready" while waiting for the fetch belong to ReadyHandler.
+        return not (waiting and get_intent_name(handler_input) in (NEXT, "ReadyIntent"))
 
     def respond(self, turn: Turn) -> None:
         intent = get_intent_name(turn.hi)
         state = turn.state
+        if state.pending == READY and state.routine is not None:
+            # Waiting for the fetch: repeat says it again, anything else starts at step one.
+            if intent == REPEAT:
+                reask(turn)
+            else:
+                move(turn, 0)
+            return
         if not running(state):
             if intent == REPEAT and reask(turn):
                 return

@@ -62,8 +62,7 @@ class ScreenNoHandler(Handler):
     def respond(self, turn: Turn) -> None:
         turn.memory.update(screen="clear")
         turn.say("screen_clear")
-        for caution in turn.cat.safety.cautions:
-            turn.add(text(caution.text))
+        turn.add(text(turn.cat.safety.screen.caution.text))
         fetch(turn)
 
 
