@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 from ask_sdk_model import RequestEnvelope
@@ -57,8 +57,7 @@ def make_handler(
             payload=json.dumps(event), obj_type=RequestEnvelope
         )
         response_envelope = skill.invoke(request_envelope=request_envelope, context=context)
-        result: Event = serializer.serialize(response_envelope)
-        return result
+        return cast(Event, serializer.serialize(response_envelope))  # a ResponseEnvelope: a dict
 
     return handle
 
