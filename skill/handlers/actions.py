@@ -168,6 +168,11 @@ def fetch(turn: Turn) -> None:
     assert routine is not None
     content = routine_content(turn, routine)
     muscle = turn.cat.muscles[routine.muscle]
+    if content.avoid:
+        # The warning comes before any pressure: here, while the listener fetches the ball.
+        zones = [turn.cat.safety.avoid_zones[z] for z in content.avoid]
+        turn.say("avoid", zones=[z.name for z in zones])
+        turn.add(text(zones[0].why))
     turn.say(
         "fetch",
         equipment=turn.cat.equipment[routine.equipment].name,
@@ -224,10 +229,6 @@ def speak_step(turn: Turn, *, announce_resume: bool = False) -> None:
     if announce_resume:
         turn.say("resuming", muscle=muscle.name, your=your(routine.side))
     turn.say("step_number", number=routine.step + 1, total=total)
-    if routine.step == 0 and content.avoid:
-        zones = [turn.cat.safety.avoid_zones[z] for z in content.avoid]
-        turn.say("avoid", zones=[z.name for z in zones])
-        turn.add(text(zones[0].why))
     turn.add(text(step_text(step, routine.side, equipment)))
     if step.seconds:
         turn.add(hold(turn.renderer, step.seconds))
