@@ -151,16 +151,16 @@ def hold(renderer: Renderer, seconds: int) -> Speech:
 
     Cues fall at fixed points; between them the time passes in breaks of at most ten seconds.
     """
-    marks: list[tuple[int, str]] = []
-    if seconds >= 30:
-        marks.append((seconds // 2, "hold_halfway"))
-    if seconds > 15:
-        marks.append((seconds - 10, "hold_ten_more"))
     parts = [renderer.say("hold_start", seconds=seconds)]
+    marks: list[tuple[int, Speech]] = []
+    if seconds >= 30:
+        marks.append((seconds // 2, renderer.say("hold_halfway")))
+    if seconds > 15:
+        marks.append((seconds - 10, renderer.say("hold_ten_more")))
     elapsed = 0
-    for at, key in marks:
+    for at, cue in marks:
         parts.append(pause(at - elapsed))
-        parts.append(renderer.say(key))
+        parts.append(cue)
         elapsed = at
     parts.append(pause(seconds - elapsed))
     parts.append(renderer.say("hold_release"))

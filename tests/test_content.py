@@ -158,3 +158,26 @@ def test_tpcoach_check_fails_on_a_broken_copy_listing_every_problem(tmp_path: Pa
     assert result.returncode == 1
     assert re.search(r"regions\.yaml:\d+: unknown muscle 'tensor'", result.stderr), result.stderr
     assert re.search(r"routines\.yaml:\d+: hold of 500 s", result.stderr), result.stderr
+
+
+# --------------------------------------------------------------------------- responses vs code
+
+
+def response_keys_in_code() -> set[str]:
+    """Response keys the code names: ``say("key"``, ``ask("key"``, ``words("key"``."""
+    root = Path(__file__).resolve().parent.parent / "skill"
+    pattern = re.compile(r"\b(?:say|ask|words)\(\s*\"([a-z_]+)\"")
+    keys: set[str] = set()
+    for path in root.rglob("*.py"):
+        keys |= set(pattern.findall(path.read_text(encoding="utf-8")))
+    return keys
+
+
+def test_every_response_key_the_code_uses_exists_and_none_is_unused() -> None:
+    cat = catalogue()
+    used = response_keys_in_code()
+    # Keys built at run time: one place phrase per aspect, and the notes locations carry.
+    used |= {f"place_{a}" for a in cat.aspects} | {"place_any"}
+    used |= {loc.note for r in cat.regions.values() for loc in r.locations.values() if loc.note}
+    assert used - set(cat.responses) == set(), "used in code but missing from responses.yaml"
+    assert set(cat.responses) - used == set(), "in responses.yaml but never used"

@@ -117,8 +117,11 @@ def offer_first_with_routine(turn: Turn, muscles: list[Muscle], equipment: str |
 def offer_routine(turn: Turn, muscle: Muscle, equipment: str | None, question: str) -> None:
     eq = equipment if equipment in muscle.routines else muscle.routines[0]
     turn.state.offered, turn.state.equipment = muscle.id, eq
-    key = "offer_routine" if question == OFFER_ROUTINE else "offer_next_muscle"
-    turn.say(key, muscle=muscle.name, equipment=turn.cat.equipment[eq].name)
+    equipment_name = turn.cat.equipment[eq].name
+    if question == OFFER_ROUTINE:
+        turn.say("offer_routine", muscle=muscle.name, equipment=equipment_name)
+    else:
+        turn.say("offer_next_muscle", muscle=muscle.name, equipment=equipment_name)
     turn.ask("offer_short", muscle=muscle.name)
     turn.state.ask(question)
 
@@ -335,6 +338,8 @@ def reask(turn: Turn) -> bool:
     elif pending == OTHER_SIDE:
         turn.say("offer_other_side", your="your other")
         turn.ask("offer_other_side_short")
+    elif pending == RESUME and (progress := valid_progress(turn, turn.memory.saved.progress)):
+        offer_resume(turn, progress)
     else:
         return False
     state.pending = pending

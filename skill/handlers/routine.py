@@ -19,7 +19,7 @@ from skill.handlers.actions import (
 )
 from skill.handlers.base import Handler, Turn
 from skill.resolve import NotUnderstood, resolve_muscle, resolve_simple, vocabulary
-from skill.state import OTHER_SIDE, READY, RESUME, State, load_state
+from skill.state import OTHER_SIDE, READY, REGION, RESUME, State, load_state
 
 NEXT = "AMAZON.NextIntent"
 PREVIOUS = "AMAZON.PreviousIntent"
@@ -182,7 +182,7 @@ class ResumeNoHandler(Handler):
     def respond(self, turn: Turn) -> None:
         turn.say("resume_declined")
         turn.ask("ask_region_short")
-        turn.state.ask("region")
+        turn.state.ask(REGION)
 
 
 def resume(turn: Turn) -> None:
@@ -194,7 +194,7 @@ def resume(turn: Turn) -> None:
     if progress is None:
         turn.say("nothing_to_resume")
         turn.ask("ask_region_short")
-        state.ask("region")
+        state.ask(REGION)
         return
     state.routine = progress
     state.side = progress.side
