@@ -63,9 +63,10 @@ TABLE_ENV = "TPCOACH_TABLE"
 DYNAMODB_ENDPOINT_ENV = "TPCOACH_DYNAMODB_ENDPOINT"
 
 SQLITE_BUSY_TIMEOUT_S = 5.0
-# DynamoDB calls must fail well inside Alexa's 8 s answer budget (and the Lambda timeout).
-DYNAMODB_CONNECT_TIMEOUT_S = 1.0
-DYNAMODB_READ_TIMEOUT_S = 2.0
+# DynamoDB answers in milliseconds; when it does not, a read and a save must both fail (at most
+# about 3 s each, retry included) within the Lambda timeout (7 s) and Alexa's 8 s.
+DYNAMODB_CONNECT_TIMEOUT_S = 0.5
+DYNAMODB_READ_TIMEOUT_S = 0.8
 DYNAMODB_MAX_ATTEMPTS = 2
 
 Attributes = dict[str, Any]

@@ -4,6 +4,7 @@ PersistenceException."""
 from __future__ import annotations
 
 import multiprocessing
+import socket
 import sqlite3
 import threading
 import time
@@ -331,3 +332,20 @@ def test_the_dynamodb_store_needs_no_region_when_an_endpoint_is_given(
     monkeypatch.delenv(stores.DYNAMODB_ENDPOINT_ENV)
     with pytest.raises(ValueError, match="region"):
         open_store("dynamodb:progress")
+
+
+def test_a_dynamodb_endpoint_that_never_answers_times_out_within_the_lambda_budget(
+    aws_env: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(16)  # the kernel completes connections; nobody ever answers
+        monkeypatch.setenv(
+            stores.DYNAMODB_ENDPOINT_ENV, f"http://127.0.0.1:{silent.getsockname()[1]}"
+        )
+        store = open_store("dynamodb:progress")
+        started = time.monotonic()
+        with pytest.raises(PersistenceException):
+            store.get_attributes(user_envelope(ALICE))
+        elapsed = time.monotonic() - started
+    assert elapsed < 3.5, f"one call to a silent store took {elapsed:.1f} s; two must fit in 7 s"
