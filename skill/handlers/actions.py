@@ -171,11 +171,7 @@ def fetch(turn: Turn) -> None:
     assert routine is not None
     content = routine_content(turn, routine)
     muscle = turn.cat.muscles[routine.muscle]
-    if content.avoid:
-        # The warning comes before any pressure: here, while the listener fetches the ball.
-        zones = [turn.cat.safety.avoid_zones[z] for z in content.avoid]
-        turn.say("avoid", zones=[z.name for z in zones])
-        turn.add(text(zones[0].why))
+    warn(turn, content)
     turn.say(
         "fetch",
         equipment=turn.cat.equipment[routine.equipment].name,
@@ -185,6 +181,8 @@ def fetch(turn: Turn) -> None:
     )
     turn.ask("fetch_short")
     turn.state.ask(READY)
+    # Saved now: fetching a ball can outlast the microphone, and the place should survive it.
+    turn.memory.update(progress=routine)
     steps = "\n".join(
         f"{i}. {step_text(s, routine.side, turn.cat.equipment[routine.equipment].name)}"
         for i, s in enumerate(content.steps, start=1)
@@ -197,6 +195,14 @@ def fetch(turn: Turn) -> None:
             "card_routine", muscle=muscle.name, equipment=turn.cat.equipment[routine.equipment].name
         ),
     )
+
+
+def warn(turn: Turn, content: RoutineContent) -> None:
+    """Where not to press, said before any pressure: with the fetch, or on resuming at step 1."""
+    if content.avoid:
+        zones = [turn.cat.safety.avoid_zones[z] for z in content.avoid]
+        turn.say("avoid", zones=[z.name for z in zones])
+        turn.add(text(zones[0].why))
 
 
 def routine_content(turn: Turn, routine: Routine) -> RoutineContent:
@@ -231,6 +237,8 @@ def speak_step(turn: Turn, *, announce_resume: bool = False) -> None:
     equipment = turn.cat.equipment[routine.equipment].name
     if announce_resume:
         turn.say("resuming", muscle=muscle.name, your=your(routine.side))
+        if routine.step == 0:
+            warn(turn, content)
     turn.say("step_number", number=routine.step + 1, total=total)
     turn.add(text(step_text(step, routine.side, equipment)))
     if step.seconds:

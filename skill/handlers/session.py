@@ -184,7 +184,7 @@ class SessionEndedHandler(Handler):
         request = handler_input.request_envelope.request
         log.info("session ended: %s", getattr(request, "reason", None))
         routine = state.routine
-        if routine is not None and routine.started:
+        if routine is not None and state.pending != SCREEN:
             turn = Turn(handler_input)
             turn.memory.update(progress=routine)
             turn.memory.flush()
