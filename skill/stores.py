@@ -125,9 +125,9 @@ def merge_attributes(base: Attributes, mine: Attributes, theirs: Attributes) -> 
         if key not in mine:
             merged.pop(key, None)  # removed by this request
         elif key not in base or mine[key] != base[key]:
-            ours, old, other = mine[key], base.get(key), theirs.get(key)
+            ours, old, other = mine[key], base.get(key, {}), theirs.get(key)
             if isinstance(ours, dict) and isinstance(old, dict) and isinstance(other, dict):
-                merged[key] = merge_attributes(old, ours, other)
+                merged[key] = merge_attributes(old, ours, other)  # also when both added it
             else:
                 merged[key] = ours
     return merged

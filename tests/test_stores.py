@@ -114,6 +114,11 @@ def test_a_request_without_a_user_id_raises_persistence_exception(
         store.get_attributes(envelope(body))
 
 
+def test_merge_combines_objects_that_both_requests_created() -> None:
+    assert merge_attributes({}, {"n": {"a": 1}}, {"n": {"b": 2}}) == {"n": {"a": 1, "b": 2}}
+    assert merge_attributes({}, {"n": {"a": 1}}, {"n": 5}) == {"n": {"a": 1}}
+
+
 def test_merge_gives_each_key_to_whoever_changed_it() -> None:
     base = {"same": 1, "mine": 1, "theirs": 1, "both": 1, "removed": 1, "deep": {"m": 1, "t": 1}}
     mine = {"same": 1, "mine": 2, "theirs": 1, "both": 2, "deep": {"m": 2, "t": 1}, "added": 1}
