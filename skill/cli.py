@@ -44,6 +44,21 @@ def check(args: argparse.Namespace) -> int:
     return 0
 
 
+def build_model(args: argparse.Namespace) -> int:
+    """Write the interaction model (and ask-resources.json beside it) from the content."""
+    directory = Path(args.content) if args.content else content_dir()
+    try:
+        cat = load(directory)
+    except ContentError as exc:
+        for p in exc.problems:
+            print(f"{directory / p.file}:{p.line}: {p.message}", file=sys.stderr)
+        return 1
+    model = importlib.import_module("skill.model")
+    for path in model.write_model(cat, Path(args.model)):
+        print(f"wrote {path}")
+    return 0
+
+
 def serve(args: argparse.Namespace) -> int:
     web = importlib.import_module("skill.web")
     return int(
@@ -70,6 +85,15 @@ def parser() -> argparse.ArgumentParser:
         help="skill package directory to check",
     )
     c.set_defaults(func=check)
+
+    b = sub.add_parser("build-model", help="write the interaction model from the content")
+    b.add_argument("--content", help="content directory (default: the shipped content/)")
+    b.add_argument(
+        "--model",
+        default=str(Path(__file__).resolve().parent.parent / "interaction_model"),
+        help="skill package directory to write (ask-resources.json goes beside it)",
+    )
+    b.set_defaults(func=build_model)
 
     s = sub.add_parser("serve", help="run the skill as an HTTPS-ready web endpoint")
     s.add_argument("--host", default="127.0.0.1")

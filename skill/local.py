@@ -23,11 +23,16 @@ AUTHORITY = "amzn1.er-authority.echo-sdk.{skill}.{slot_type}"
 
 @dataclass(frozen=True)
 class SlotValue:
-    """A slot as Alexa heard it: ``id`` set on an entity-resolution match, else no match."""
+    """A slot as Alexa heard it: ``id`` set on an entity-resolution match, else no match.
+
+    ``name`` is the matched value's canonical name (Alexa puts it in the resolution; ``value``
+    keeps the words heard); it defaults to ``value``.
+    """
 
     value: str
     id: str | None = None
     slot_type: str = "Custom"
+    name: str | None = None
 
     def to_json(self, name: str, skill_id: str) -> dict[str, Any]:
         authority = AUTHORITY.format(skill=skill_id, slot_type=self.slot_type)
@@ -35,7 +40,7 @@ class SlotValue:
             resolution = {
                 "authority": authority,
                 "status": {"code": "ER_SUCCESS_MATCH"},
-                "values": [{"value": {"name": self.value, "id": self.id}}],
+                "values": [{"value": {"name": self.name or self.value, "id": self.id}}],
             }
         else:
             resolution = {"authority": authority, "status": {"code": "ER_SUCCESS_NO_MATCH"}}

@@ -1,0 +1,1432 @@
+"""The interaction model, generated from the content, and the checks that keep it honest.
+
+``tpcoach build-model`` calls :func:`write_model`, which writes the ASK CLI v2 skill package::
+
+    ask-resources.json                         the ASK CLI's project file, next to the package
+    interaction_model/skill.json               the manifest
+    interaction_model/interactionModels/custom/<locale>.json   one language model per locale
+
+Slot values come from ``content/``: ids are content ids (places from
+:func:`skill.resolve.place_id`), synonyms are the content's words. Sample utterances are carrier
+phrases crossed with the ways a runner names a place, a muscle or a symptom. Every English locale
+gets the same language model: no carrier phrase has a spelling that differs between them, and the
+content already lists regional words side by side (physio and physical therapist, bum and butt).
+
+There is no dialog model. The handlers ask their own clarifying questions, whose choices depend on
+the region heard (the aspects of a knee are not those of a heel), and they take partial intents
+("the outside", "use the roller") from the conversation state; Alexa-side elicitation would ask
+the wrong question and auto-delegation would hold those partial intents back.
+
+:func:`check_model` lists every problem with the files on disk, each line naming its file: drift
+from what would be built, Alexa's own JSON schema (made strict, see :func:`strict_definitions`),
+and the rules the schema cannot express.
+"""
+
+from __future__ import annotations
+
+import copy
+import itertools
+import json
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from skill.content import Catalogue, normalise
+from skill.resolve import place_id
+
+Json = dict[str, Any]
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_PACKAGE = PROJECT_ROOT / "interaction_model"
+SPEC = PROJECT_ROOT / "node_modules" / "ask-smapi-model" / "spec.json"
+MODEL_SCHEMA = "v1.skill.interactionModel.InteractionModelData"
+MANIFEST_SCHEMA = "v1.skill.Manifest.SkillManifestEnvelope"
+
+INVOCATION_NAME = "trigger point coach"
+SKILL_NAME = "Trigger Point Coach"
+LOCALES = ("en-US", "en-GB", "en-CA", "en-AU", "en-IN")
+COUNTRIES = ("AU", "CA", "GB", "IN", "US")
+CATEGORY = "HEALTH_AND_FITNESS"
+MEDICAL_DISCLAIMER = "not a substitute for professional medical advice"
+# MEDIUM: a runner who says something we don't cover should hear "I didn't get that" rather
+# than an answer about the wrong muscle; HIGH would also catch unusual but valid phrasings.
+FALLBACK_SENSITIVITY = "MEDIUM"
+ASK_RESOURCES = "ask-resources.json"
+MANIFEST = "skill.json"
+CUSTOM_MODELS = Path("interactionModels") / "custom"
+
+# Slot types, one per kind of thing the content names.
+REGION, ASPECT, SIDE, CONDITION = "Region", "Aspect", "Side", "Condition"
+MUSCLE, EQUIPMENT, TOPIC, SYMPTOM = "Muscle", "Equipment", "Topic", "Symptom"
+
+FALLBACK = "AMAZON.FallbackIntent"
+# Every built-in the routine declares (alexa-platform.md). They take no samples of ours, except
+# Fallback, which Alexa lets a skill teach what is out of its domain.
+BUILT_INS = (
+    "AMAZON.CancelIntent",
+    "AMAZON.StopIntent",
+    "AMAZON.HelpIntent",
+    FALLBACK,
+    "AMAZON.NavigateHomeIntent",
+    "AMAZON.NextIntent",
+    "AMAZON.PreviousIntent",
+    "AMAZON.RepeatIntent",
+    "AMAZON.StartOverIntent",
+    "AMAZON.PauseIntent",
+    "AMAZON.ResumeIntent",
+    "AMAZON.YesIntent",
+    "AMAZON.NoIntent",
+)
+# What the built-ins already hear: a custom sample equal to one of these fights the built-in.
+BUILT_IN_PHRASES = frozenset(
+    {
+        *("yes", "yeah", "yes please", "sure", "no", "nope", "no thanks"),
+        *("next", "skip", "skip forward", "go back", "back", "previous", "skip back", "back up"),
+        *("repeat", "say that again", "repeat that", "resume", "continue", "keep going"),
+        *("start over", "restart", "start again", "stop", "off", "shut up", "cancel"),
+        *("never mind", "help", "help me", "home", "go home", "pause", "pause that"),
+    }
+)
+
+
+# --------------------------------------------------------------------------- slot types
+
+
+def _value(ident: str, name: str, words: Iterable[str]) -> Json:
+    """One slot value: the content id, its name, and its other words as synonyms."""
+    key = normalise(name)
+    synonyms = sorted({w for w in words if w and w != key})
+    value: Json = {"id": ident, "name": {"value": name}}
+    if synonyms:
+        value["name"]["synonyms"] = synonyms
+    return value
+
+
+def _named_by_words(ident: str, words: Sequence[str]) -> Json:
+    """A value that has words but no name of its own: its first word names it."""
+    return _value(ident, words[0], words[1:])
+
+
+def _slot_type(name: str, values: Iterable[Json]) -> Json:
+    return {"name": name, "values": sorted(values, key=lambda v: str(v["id"]))}
+
+
+def speakable(text: str) -> bool:
+    """Words Alexa can hear as a slot value or sample: letters, spaces, apostrophes, periods."""
+    return bool(_SPOKEN.fullmatch(text))
+
+
+_SPOKEN = re.compile(r"[A-Za-z][A-Za-z' .]*")
+
+
+def region_type(cat: Catalogue) -> Json:
+    """Regions (by their words) and the places within them (by theirs), ids from place_id."""
+    values: list[Json] = []
+    for region in cat.regions.values():
+        words = list(region.words)
+        for loc in region.locations.values():
+            if not loc.words:
+                continue
+            if place_id(region.id, loc.aspect) == region.id:  # the single "any" location
+                words.extend(loc.words)
+            else:
+                values.append(_named_by_words(place_id(region.id, loc.aspect), loc.words))
+        values.append(_value(region.id, region.name, words))
+    return _slot_type(REGION, values)
+
+
+def aspect_type(cat: Catalogue) -> Json:
+    return _slot_type(ASPECT, (_value(a.id, a.name, a.words) for a in cat.aspects.values()))
+
+
+def side_type(cat: Catalogue) -> Json:
+    return _slot_type(SIDE, (_value(s.id, s.id, s.words) for s in cat.sides.values()))
+
+
+def condition_type(cat: Catalogue) -> Json:
+    return _slot_type(CONDITION, (_value(c.id, c.name, c.words) for c in cat.conditions.values()))
+
+
+def muscle_type(cat: Catalogue) -> Json:
+    """Muscles by name, words and full name (when the full name is a name, not a sentence)."""
+    values = []
+    for m in cat.muscles.values():
+        full = (m.full_name,) if m.full_name and speakable(m.full_name) else ()
+        values.append(_value(m.id, m.name, (*m.words, *(normalise(f) for f in full))))
+    return _slot_type(MUSCLE, values)
+
+
+def equipment_type(cat: Catalogue) -> Json:
+    return _slot_type(EQUIPMENT, (_value(e.id, e.name, e.words) for e in cat.equipment.values()))
+
+
+def topic_type(cat: Catalogue) -> Json:
+    return _slot_type(TOPIC, (_value(t.id, t.name, t.words) for t in cat.topics.values()))
+
+
+def symptom_type(cat: Catalogue) -> Json:
+    return _slot_type(SYMPTOM, (_named_by_words(f.id, f.words) for f in cat.safety.red_flags))
+
+
+def slot_types(cat: Catalogue) -> list[Json]:
+    return sorted(
+        (
+            region_type(cat),
+            aspect_type(cat),
+            side_type(cat),
+            condition_type(cat),
+            muscle_type(cat),
+            equipment_type(cat),
+            topic_type(cat),
+            symptom_type(cat),
+        ),
+        key=lambda t: str(t["name"]),
+    )
+
+
+# --------------------------------------------------------------------------- sample utterances
+
+
+def cross(carriers: Iterable[str], **fills: Iterable[str]) -> list[str]:
+    """Every carrier with every combination of fills: ``cross(["why does {P} hurt"], P=[...])``.
+
+    Placeholders named in ``fills`` are substituted; ``{slot}`` references stay as they are.
+    """
+    out: list[str] = []
+    names = list(fills)
+    for carrier in carriers:
+        used = [n for n in names if "{" + n + "}" in carrier]
+        for combo in itertools.product(*(list(fills[n]) for n in used)):
+            sample = carrier
+            for name, fill in zip(used, combo, strict=True):
+                sample = sample.replace("{" + name + "}", fill)
+            out.append(sample)
+    return out
+
+
+def _unique(samples: Iterable[str]) -> list[str]:
+    """Samples without repeats (after normalising case and spaces), sorted."""
+    seen: dict[str, str] = {}
+    for s in samples:
+        seen.setdefault(sample_key(s), " ".join(s.split()))
+    return sorted(seen.values(), key=str.lower)
+
+
+def sample_key(sample: str) -> str:
+    """What makes two samples the same to Alexa: case and spacing do not count."""
+    return " ".join(sample.lower().split())
+
+
+# A place, as a runner says it after "why does" or "pain in".
+PLACES = (
+    "my {region}",
+    "my {side} {region}",
+    "my {aspect} {region}",
+    "the {region}",
+    "the {aspect} of my {region}",
+    "the {aspect} of my {side} {region}",
+)
+# A place as the first half of a compound noun: "outer knee pain".
+PAIN_NOUNS = ("{region} pain", "{side} {region} pain", "{aspect} {region} pain")
+
+PLACE_CARRIERS = (
+    # questions
+    "why does {P} hurt",
+    "why does {P} ache",
+    "why does {P} hurt so much",
+    "why does {P} hurt when I run",
+    "why does {P} hurt after running",
+    "why does {P} hurt after I run",
+    "why does {P} get sore",
+    "why does {P} get sore when I run",
+    "why is {P} sore",
+    "why is {P} so sore",
+    "why is {P} hurting",
+    "why is {P} painful",
+    "why is {P} tight",
+    "why is {P} sore after running",
+    # one-shot forms: "Alexa, ask trigger point coach why my knee hurts"
+    "why {P} hurts",
+    "why {P} is sore",
+    "why {P} aches",
+    "why {P} hurts when I run",
+    "what causes pain in {P}",
+    "what's causing the pain in {P}",
+    "what is causing the pain in {P}",
+    "what causes {P} to hurt",
+    "what makes {P} hurt",
+    "what muscle causes pain in {P}",
+    "which muscle causes pain in {P}",
+    "what muscles cause pain in {P}",
+    "which muscles cause pain in {P}",
+    "which muscle is causing the pain in {P}",
+    # statements
+    "{P} hurts",
+    "{P} aches",
+    "{P} is sore",
+    "{P} is aching",
+    "{P} is hurting",
+    "{P} is painful",
+    "{P} is tight",
+    "{P} feels tight",
+    "{P} is killing me",
+    "{P} keeps hurting",
+    "{P} has been hurting",
+    "{P} hurts when I run",
+    "{P} hurts when I'm running",
+    "{P} hurts after running",
+    "{P} hurts after I run",
+    "{P} is sore after running",
+    "pain in {P}",
+    "pain in {P} when I run",
+    "pain in {P} after running",
+    "I have pain in {P}",
+    "I have a pain in {P}",
+    "I have pain in {P} when I run",
+    "I've got pain in {P}",
+    "I get pain in {P}",
+    "I get pain in {P} when I run",
+    "I feel pain in {P}",
+    "there's pain in {P}",
+    "I have an ache in {P}",
+    "I've got an ache in {P}",
+    "it hurts in {P}",
+    # answers to "where does it hurt?"
+    "{P}",
+    "in {P}",
+    "it's {P}",
+    "it's in {P}",
+)
+PAIN_NOUN_CARRIERS = (
+    "{N}",
+    "I have {N}",
+    "I've got {N}",
+    "I get {N}",
+    "I'm getting {N}",
+    "I keep getting {N}",
+    "I have {N} when I run",
+    "I get {N} when I run",
+    "I get {N} after running",
+    "{N} when I run",
+    "{N} when running",
+    "{N} after running",
+    "{N} from running",
+    "what causes {N}",
+    "what causes {N} when I run",
+    "what causes {N} in runners",
+    "why do I get {N}",
+    "why do I get {N} when I run",
+    "why do I have {N}",
+    "what is causing my {N}",
+    "what's causing my {N}",
+    "which muscles cause {N}",
+    "what muscles cause {N}",
+    "what muscle causes {N}",
+    "help with {N}",
+    "help me with {N}",
+    "I need help with {N}",
+    "what can I do about {N}",
+    "how do I fix {N}",
+    "how do I get rid of {N}",
+)
+SORE_PLACES = (
+    "I have a sore {region}",
+    "I've got a sore {region}",
+    "I have a sore {side} {region}",
+    "I've got a sore {side} {region}",
+    "sore {region}",
+    "sore {side} {region}",
+    "my {region} hurts on the {aspect}",
+    "my {side} {region} hurts on the {aspect}",
+    "my {region} is sore on the {aspect}",
+    "my {side} {region} is sore on the {aspect}",
+    "my {region} aches on the {aspect}",
+    "my {region} hurts at the {aspect}",
+    "my {region} hurts in the {aspect}",
+    "my {region} hurts on the {side}",
+    "it hurts on the {aspect} of my {region}",
+    "it hurts at the {aspect} of my {region}",
+    "it hurts on the {aspect} of my {side} {region}",
+    "pain on the {aspect} of my {region}",
+    "pain at the {aspect} of my {region}",
+    "I have pain on the {aspect} of my {region}",
+    "on the {aspect} of my {region}",
+    "at the {aspect} of my {region}",
+    "{region} pain in my {side}",
+    # the side after the place: "I have pain in my knee on the left side"
+    "pain in my {region} on the {side}",
+    "I have pain in my {region} on the {side}",
+    "I've got pain in my {region} on the {side}",
+    "why does my {region} hurt on the {side}",
+    "my {region} is sore on the {side}",
+)
+CONDITIONS = (
+    "{condition}",
+    "I think I have {condition}",
+    "I think I've got {condition}",
+    "I think it's {condition}",
+    "I have {condition}",
+    "I've got {condition}",
+    "I might have {condition}",
+    "maybe I have {condition}",
+    "could it be {condition}",
+    "is it {condition}",
+    "I was told I have {condition}",
+    "my doctor says I have {condition}",
+    "my physio says I have {condition}",
+    "I've been diagnosed with {condition}",
+    "I have {condition} on my {side}",
+    "I think I have {condition} on my {side}",
+    "what causes {condition}",
+    "what causes {condition} in runners",
+    "what muscles cause {condition}",
+    "which muscles cause {condition}",
+    "what can I do about {condition}",
+    "how do I fix {condition}",
+    "how do I treat {condition}",
+    "how do I get rid of {condition}",
+    "help with {condition}",
+    "help me with {condition}",
+    "I need help with {condition}",
+    "I'm dealing with {condition}",
+    "I keep getting {condition}",
+    "my {condition} is back",
+    "my {condition} is acting up",
+    "my {condition} is flaring up",
+)
+# Answers to "which part of your knee: the front, outside, inside or back?"
+ASPECT_ANSWERS = (
+    "{aspect}",
+    "the {aspect}",
+    "on the {aspect}",
+    "at the {aspect}",
+    "in the {aspect}",
+    "it's the {aspect}",
+    "it's on the {aspect}",
+    "it's at the {aspect}",
+    "it's in the {aspect}",
+    "the {aspect} part",
+    "the {aspect} of it",
+    "mostly the {aspect}",
+    "mostly on the {aspect}",
+    "more on the {aspect}",
+    "more the {aspect}",
+    "probably the {aspect}",
+    "I think the {aspect}",
+    "I'd say the {aspect}",
+    "it hurts on the {aspect}",
+    "it hurts at the {aspect}",
+    "it hurts in the {aspect}",
+    "it's sore on the {aspect}",
+    "{region}",
+    "{side} {region}",
+)
+
+
+def pain_samples() -> list[str]:
+    return _unique(
+        [
+            *cross(PLACE_CARRIERS, P=PLACES),
+            *cross(PAIN_NOUN_CARRIERS, N=PAIN_NOUNS),
+            *SORE_PLACES,
+            *CONDITIONS,
+            *ASPECT_ANSWERS,
+        ]
+    )
+
+
+# A muscle, as a runner names it after "roll out".
+MUSCLES = ("my {muscle}", "my {side} {muscle}", "the {muscle}")
+MUSCLE_CARRIERS = (
+    "how do I roll out {M}",
+    "how do I roll {M}",
+    "how do I foam roll {M}",
+    "how do I release {M}",
+    "how do I loosen {M}",
+    "how do I loosen up {M}",
+    "how do I massage {M}",
+    "how do I work on {M}",
+    "how can I roll out {M}",
+    "how can I release {M}",
+    "how should I roll out {M}",
+    "how to roll out {M}",
+    "how to release {M}",
+    "show me how to roll out {M}",
+    "teach me how to roll out {M}",
+    "roll out {M}",
+    "roll {M}",
+    "release {M}",
+    "loosen up {M}",
+    "massage {M}",
+    "work on {M}",
+    "let's work on {M}",
+    "let's roll out {M}",
+    "let's do {M}",
+    "I want to roll out {M}",
+    "I want to work on {M}",
+    "I'd like to work on {M}",
+    "I'd like to roll out {M}",
+    "help me roll out {M}",
+    "help me release {M}",
+    "help me loosen up {M}",
+    "coach me through {M}",
+    "start with {M}",
+    "start on {M}",
+    "start a routine for {M}",
+    "start the routine for {M}",
+    "give me a routine for {M}",
+    "a routine for {M}",
+    "routine for {M}",
+    "I want a routine for {M}",
+    "I'd like a routine for {M}",
+    "I need a routine for {M}",
+    "do a routine for {M}",
+    "let's do a routine for {M}",
+    "what's a good routine for {M}",
+    "is there a routine for {M}",
+    "trigger point routine for {M}",
+    "self massage for {M}",
+    "start a {equipment} routine for {M}",
+    "give me a {equipment} routine for {M}",
+    "a {equipment} routine for {M}",
+    "{equipment} routine for {M}",
+    "I want a {equipment} routine for {M}",
+    "do a {equipment} routine for {M}",
+    "let's do a {equipment} routine for {M}",
+    "roll out {M} with a {equipment}",
+    "roll out {M} with the {equipment}",
+    "roll {M} with a {equipment}",
+    "release {M} with a {equipment}",
+    "work on {M} with a {equipment}",
+    "how do I roll out {M} with a {equipment}",
+    "how do I release {M} with a {equipment}",
+    "how do I use a {equipment} on {M}",
+    "how do I use the {equipment} on {M}",
+    "use a {equipment} on {M}",
+    "use the {equipment} on {M}",
+    # answers to "which muscle would you like to work on?"
+    "{M}",
+    "{M} please",
+)
+ROUTINE_OTHERS = (
+    "{muscle}",
+    "{muscle} routine",
+    "a {muscle} routine",
+    "the {muscle} routine",
+    "start the {muscle} routine",
+    "start a {muscle} routine",
+    "{muscle} release",
+    "{equipment} routine",
+    "a {equipment} routine",
+    "start a {equipment} routine",
+    "give me a {equipment} routine",
+    "I want a {equipment} routine",
+    "use the {equipment}",
+    "use a {equipment}",
+    "I'll use the {equipment}",
+    "I'll use a {equipment}",
+    "let's use the {equipment}",
+    "I want to use the {equipment}",
+    "I'd rather use the {equipment}",
+    "I'd rather use a {equipment}",
+    "can I use a {equipment}",
+    "can I use the {equipment}",
+    "can we use the {equipment}",
+    "with the {equipment}",
+    "with a {equipment}",
+    "I have a {equipment}",
+    "I only have a {equipment}",
+    "I've got a {equipment}",
+    "switch to the {equipment}",
+    "do the {side}",
+    "let's do the {side}",
+    "start with the {side}",
+    "switch to the {side}",
+)
+
+
+def routine_samples() -> list[str]:
+    return _unique([*cross(MUSCLE_CARRIERS, M=MUSCLES), *ROUTINE_OTHERS])
+
+
+ABOUT = (
+    # the content's own words, some of them whole questions: "does foam rolling work"
+    "{topic}",
+    # what a trigger point is
+    "what is a {topic}",
+    "what's a {topic}",
+    "what is {topic}",
+    "what are {topic}",
+    "what exactly is a {topic}",
+    "what causes a {topic}",
+    "how does a {topic} form",
+    "tell me about {topic}",
+    "tell me about a {topic}",
+    "tell me more about {topic}",
+    "explain {topic}",
+    "explain a {topic}",
+    "what do you mean by {topic}",
+    "what do you mean by a {topic}",
+    "I want to know about {topic}",
+    "I'd like to know about {topic}",
+    "I want to know {topic}",
+    "I'd like to know {topic}",
+    # why rest alone may not fix it
+    "why doesn't {topic} fix it",
+    "why doesn't {topic} help",
+    "why doesn't {topic} work",
+    "why won't {topic} fix it",
+    "why isn't {topic} helping",
+    "why isn't {topic} working",
+    "won't {topic} fix it",
+    "will {topic} fix it",
+    "doesn't {topic} fix it",
+    "is {topic} enough",
+    "isn't {topic} enough",
+    "should I just {topic}",
+    "can't I just {topic}",
+    "I tried {topic}",
+    "I've tried {topic}",
+    "I tried {topic} but it still hurts",
+    "{topic} isn't helping",
+    "{topic} doesn't help",
+    # when to see a physical therapist
+    "when should I see a {topic}",
+    "should I see a {topic}",
+    "do I need a {topic}",
+    "do I need to see a {topic}",
+    "when do I need a {topic}",
+    "when do I need to see a {topic}",
+    "when should I go to a {topic}",
+    "should I go to a {topic}",
+    "when should I {topic}",
+    "should I {topic}",
+    "do I need to {topic}",
+    "when is it time to {topic}",
+    "can a {topic} help",
+    "will a {topic} help",
+    # what the evidence says
+    "what does the {topic} say",
+    "what's the {topic}",
+    "is there {topic} for this",
+    "is there any {topic}",
+    "does the {topic} support this",
+)
+
+SYMPTOMS = (
+    "{symptom}",
+    "I have {symptom}",
+    "I've got {symptom}",
+    "I had {symptom}",
+    "I think I have a {symptom}",
+    "there's {symptom}",
+    "there is {symptom}",
+    "there was {symptom}",
+    "I felt a {symptom}",
+    "I heard a {symptom}",
+    "I felt {symptom}",
+    "I feel {symptom}",
+    "I'm {symptom}",
+    "it's {symptom}",
+    "it is {symptom}",
+    "it was {symptom}",
+    "it feels {symptom}",
+    "it {symptom}",
+    "I {symptom}",
+    "my leg is {symptom}",
+    "my legs are {symptom}",
+    "my leg feels {symptom}",
+    "my {region} is {symptom}",
+    "my {side} {region} is {symptom}",
+    "my {region} feels {symptom}",
+    "my {region} {symptom}",
+    "I have {symptom} in my {region}",
+    "there's {symptom} in my {region}",
+    "{symptom} in my {region}",
+    "I felt a {symptom} in my {region}",
+    "I heard a {symptom} in my {region}",
+    "I {symptom} and hurt my {region}",
+)
+
+READY = (
+    "ready",
+    "I'm ready",
+    "I am ready",
+    "I'm ready now",
+    "ready now",
+    "okay ready",
+    "I've got it",
+    "got it",
+    "I got it",
+    "I have it",
+    "I've got one",
+    "I'm set",
+    "okay I'm set",
+    "all set",
+    "I'm all set",
+    "let's go",
+    "okay let's go",
+    "let's start",
+    "let's begin",
+    "I'm in position",
+    "in position",
+    "I'm on the floor",
+    "found it",
+    "I found it",
+    "found a spot",
+    "I found a spot",
+    "I found the spot",
+)
+
+# Things a runner might say that this skill does not do: they teach Alexa what is out of domain.
+OUT_OF_DOMAIN = (
+    "what's the weather",
+    "play some music",
+    "how far should I run today",
+    "what's a good marathon time",
+    "how many calories did I burn",
+    "what should I eat before a race",
+    "find me new running shoes",
+    "what's my heart rate",
+)
+
+
+def intent(name: str, slots: Mapping[str, str] | None = None, samples: Iterable[str] = ()) -> Json:
+    out: Json = {"name": name}
+    if slots:
+        out["slots"] = [{"name": s, "type": t} for s, t in sorted(slots.items())]
+    samples = list(samples)
+    if samples:
+        out["samples"] = samples
+    return out
+
+
+def pain_intent() -> Json:
+    slots = {"region": REGION, "aspect": ASPECT, "side": SIDE, "condition": CONDITION}
+    return intent("PainIntent", slots, pain_samples())
+
+
+def routine_intent() -> Json:
+    slots = {"muscle": MUSCLE, "equipment": EQUIPMENT, "side": SIDE}
+    return intent("RoutineIntent", slots, routine_samples())
+
+
+def about_intent() -> Json:
+    return intent("AboutIntent", {"topic": TOPIC}, _unique(ABOUT))
+
+
+def symptom_intent() -> Json:
+    # region and side are not read by the handler: they let Alexa parse "my left calf is swollen".
+    slots = {"symptom": SYMPTOM, "region": REGION, "side": SIDE}
+    return intent("SymptomIntent", slots, _unique(SYMPTOMS))
+
+
+def ready_intent() -> Json:
+    return intent("ReadyIntent", samples=_unique(READY))
+
+
+def built_in_intents() -> list[Json]:
+    return [
+        intent(name, samples=_unique(OUT_OF_DOMAIN) if name == FALLBACK else ())
+        for name in BUILT_INS
+    ]
+
+
+def intents() -> list[Json]:
+    return sorted(
+        [
+            *built_in_intents(),
+            pain_intent(),
+            routine_intent(),
+            about_intent(),
+            symptom_intent(),
+            ready_intent(),
+        ],
+        key=lambda i: str(i["name"]),
+    )
+
+
+def language_model(cat: Catalogue, locale: str) -> Json:
+    """The language model of one locale; the same for every English locale (see the module
+    docstring), so ``locale`` is the place where a spelling variant would go."""
+    if locale not in LOCALES:
+        raise ValueError(f"no language model for {locale}")
+    return {
+        "invocationName": INVOCATION_NAME,
+        "intents": intents(),
+        "types": slot_types(cat),
+        "modelConfiguration": {"fallbackIntentSensitivity": {"level": FALLBACK_SENSITIVITY}},
+    }
+
+
+def interaction_model(cat: Catalogue, locale: str) -> Json:
+    return {"interactionModel": {"languageModel": language_model(cat, locale)}}
+
+
+# --------------------------------------------------------------------------- manifest
+
+EXAMPLE_PHRASES = (
+    f"Alexa, open {INVOCATION_NAME}",
+    f"Alexa, ask {INVOCATION_NAME} why the outside of my knee hurts",
+    f"Alexa, ask {INVOCATION_NAME} how do I roll out my calf",
+    f"Alexa, tell {INVOCATION_NAME} I think I have shin splints",
+)
+SUMMARY = (
+    "Which muscles often cause a runner's pain, and a guided lacrosse ball or foam roller "
+    "release, one spoken step at a time."
+)
+DESCRIPTION = (
+    "Trigger Point Coach is for runners with a nagging ache. Tell it where it hurts, like the "
+    "outside of your knee, your heel or your groin, or name what you've been told you have, "
+    "like shin splints or IT band syndrome. It tells you which muscles often send pain to "
+    "that spot, then coaches you through a release with a lacrosse ball or a foam roller: "
+    "what to fetch, where to place it, how long to hold, one step at a time. Say next, repeat, "
+    "go back or pause at any step; it keeps your place for next time.\n\n"
+    "Before your first routine it asks a short safety question, and it will not coach pressure "
+    "when you mention swelling, numbness, a fall or a pop; it tells you who to see instead.\n\n"
+    f"This skill gives general coaching only. It is {MEDICAL_DISCLAIMER}, diagnosis or "
+    "treatment, and it does not diagnose you. If you have severe, constant or worsening pain, "
+    "see a doctor or physical therapist."
+)
+KEYWORDS = (
+    "running",
+    "runners",
+    "trigger point",
+    "trigger points",
+    "foam roller",
+    "lacrosse ball",
+    "self massage",
+    "myofascial release",
+    "knee pain",
+    "IT band",
+    "shin splints",
+    "calf",
+    "hip pain",
+    "recovery",
+)
+TESTING_INSTRUCTIONS = (
+    "No account linking and no device permissions. Say: open trigger point coach, then: the "
+    "outside of my knee. Answer yes to the routine offer, no to the safety question, ready, "
+    "then next at each step. Say yes to the safety question to hear advice instead of a "
+    "routine. Data kept: the routine step reached and the safety question's answer, stored "
+    "against the Alexa user id only, so that a routine can be resumed; nothing else."
+)
+
+
+def manifest() -> Json:
+    locale_info = {
+        "name": SKILL_NAME,
+        "summary": SUMMARY,
+        "description": DESCRIPTION,
+        "examplePhrases": list(EXAMPLE_PHRASES),
+        "keywords": list(KEYWORDS),
+    }
+    return {
+        "manifest": {
+            "manifestVersion": "1.0",
+            "publishingInformation": {
+                "locales": {locale: copy.deepcopy(locale_info) for locale in LOCALES},
+                "category": CATEGORY,
+                "distributionCountries": list(COUNTRIES),
+                "isAvailableWorldwide": False,
+                "testingInstructions": TESTING_INSTRUCTIONS,
+            },
+            "privacyAndCompliance": {
+                "allowsPurchases": False,
+                "usesPersonalInfo": False,
+                "isChildDirected": False,
+                "isExportCompliant": True,
+                "containsAds": False,
+                "usesHealthInfo": False,
+            },
+            # The endpoint is the deployer's: an https URL (skill/web.py) or a Lambda ARN
+            # (template.yaml). ASK CLI v2 projects ship an empty custom interface for that.
+            "apis": {"custom": {}},
+        }
+    }
+
+
+def ask_resources(package: Path) -> Json:
+    """ASK CLI v2 project file: the skill package only. No ``code`` or ``skillInfrastructure``:
+    the code is deployed by whichever route the deployer picks, and its endpoint put in
+    skill.json (see the README)."""
+    return {
+        "askcliResourcesVersion": "2020-03-31",
+        "profiles": {"default": {"skillMetadata": {"src": f"./{package.name}"}}},
+    }
+
+
+# --------------------------------------------------------------------------- files
+
+
+def render(document: Json) -> str:
+    """Stable JSON: sorted keys, two-space indent, a trailing newline."""
+    return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def build(cat: Catalogue, package: Path) -> dict[Path, str]:
+    """Every file of the skill package and the ASK CLI project file, path → text."""
+    files = {
+        package / MANIFEST: render(manifest()),
+        package.parent / ASK_RESOURCES: render(ask_resources(package)),
+    }
+    for locale in LOCALES:
+        files[package / CUSTOM_MODELS / f"{locale}.json"] = render(interaction_model(cat, locale))
+    return files
+
+
+def write_model(cat: Catalogue, directory: Path | str) -> list[Path]:
+    """Write the skill package to ``directory`` and ask-resources.json next to it."""
+    package = Path(directory)
+    written = []
+    for path, text in build(cat, package).items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        written.append(path)
+    return written
+
+
+# --------------------------------------------------------------------------- Alexa's schema, strict
+
+
+@cache
+def _spec_definitions(spec: Path) -> Mapping[str, Json]:
+    definitions: Mapping[str, Json] = json.loads(spec.read_text(encoding="utf-8"))["definitions"]
+    return definitions
+
+
+def strict_definitions(definitions: Mapping[str, Json]) -> dict[str, Json]:
+    """Alexa's Swagger definitions as JSON Schema draft 4 that refuses unknown properties.
+
+    Swagger leaves objects open, so a misspelt ``samplez`` would pass. Here:
+
+    * every object schema that lists ``properties`` and says nothing of others gets
+      ``additionalProperties: false`` (free-form objects and maps keep what they say);
+    * a subtype (``allOf: [{$ref: Base}, {...}]``) is flattened into one object with the
+      properties of both, then closed; where the base names a ``discriminator``, that property
+      must equal the subtype's ``x-discriminator-value``;
+    * a base that has subtypes becomes ``anyOf`` its subtypes (plus itself when it is concrete,
+      i.e. has no discriminator), so a reference to ``Interface`` accepts exactly the known
+      interfaces and their properties.
+    """
+    subtypes: dict[str, list[str]] = defaultdict(list)
+    for name, schema in definitions.items():
+        for part in schema.get("allOf", []):
+            if "$ref" in part:
+                subtypes[_ref_name(part["$ref"])].append(name)
+
+    def flat(name: str) -> Json:
+        schema = definitions[name]
+        if "allOf" not in schema:
+            return {k: copy.deepcopy(v) for k, v in schema.items() if k != "discriminator"}
+        merged: Json = {"type": "object", "properties": {}}
+        required: list[str] = []
+        for part in schema["allOf"]:
+            if "$ref" in part:
+                base = _ref_name(part["$ref"])
+                piece = flat(base)
+                discriminator = definitions[base].get("discriminator")
+                if discriminator:
+                    value = schema.get("x-discriminator-value", name)
+                    piece.setdefault("properties", {})[discriminator] = {
+                        "type": "string",
+                        "enum": [value],
+                    }
+            else:
+                piece = copy.deepcopy(part)
+            merged["properties"].update(piece.get("properties", {}))
+            required += [r for r in piece.get("required", []) if r not in required]
+            for key, value in piece.items():
+                if key not in ("properties", "required", "type", "description"):
+                    merged.setdefault(key, value)
+        if required:
+            merged["required"] = required
+        return merged
+
+    out: dict[str, Json] = {}
+    for name in definitions:
+        concrete = _close(flat(name))
+        if name in subtypes:
+            variants = [{"$ref": f"#/definitions/{sub}"} for sub in subtypes[name]]
+            if "discriminator" not in definitions[name]:
+                out[f"{name}.Concrete"] = concrete
+                variants.insert(0, {"$ref": f"#/definitions/{name}.Concrete"})
+            out[name] = {"anyOf": variants}
+        else:
+            out[name] = concrete
+    return out
+
+
+def _ref_name(ref: str) -> str:
+    return ref.rsplit("/", 1)[-1]
+
+
+def _close(schema: Json) -> Json:
+    """``additionalProperties: false`` on every object schema that lists its properties."""
+    if "properties" in schema:
+        schema["properties"] = {k: _close(v) for k, v in schema["properties"].items()}
+        schema.setdefault("additionalProperties", False)
+    if isinstance(schema.get("additionalProperties"), dict):
+        schema["additionalProperties"] = _close(schema["additionalProperties"])
+    if isinstance(schema.get("items"), dict):
+        schema["items"] = _close(schema["items"])
+    for key in ("allOf", "anyOf", "oneOf"):
+        if key in schema:
+            schema[key] = [_close(s) for s in schema[key]]
+    return schema
+
+
+@cache
+def _validator(spec: Path, root: str) -> Any:
+    from jsonschema import Draft4Validator
+
+    definitions = strict_definitions(_spec_definitions(spec))
+    schema = {"$ref": f"#/definitions/{root}", "definitions": definitions}
+    return Draft4Validator(schema)
+
+
+def schema_problems(document: Any, root: str, spec: Path = SPEC) -> list[str]:
+    """What Alexa's schema ``root`` (made strict) says is wrong with ``document``."""
+    from jsonschema.exceptions import best_match
+
+    problems = []
+    errors = sorted(_validator(spec, root).iter_errors(document), key=lambda e: list(e.path))
+    for error in (e for top in errors for e in _explain(top, best_match)):
+        where = "/".join(str(p) for p in error.absolute_path) or "(top level)"
+        problems.append(f"at {where}: {error.message}")
+    return problems
+
+
+def _explain(error: Any, best_match: Any) -> list[Any]:
+    """The errors worth showing for one error. For ``anyOf`` over subtypes, those of the subtype
+    whose discriminator matches; if none matches, that the discriminator names no known kind."""
+    if error.validator != "anyOf" or not error.context:
+        return [error]
+    by_variant: dict[Any, list[Any]] = defaultdict(list)
+    for e in error.context:
+        by_variant[e.schema_path[0]].append(e)
+
+    def kind_mismatch(e: Any) -> bool:
+        return bool(e.validator == "enum" and len(e.relative_path) == 1)
+
+    matching = [errs for errs in by_variant.values() if not any(map(kind_mismatch, errs))]
+    if len(matching) == 1:
+        return [shown for e in matching[0] for shown in _explain(e, best_match)]
+    kinds = [e for e in error.context if kind_mismatch(e)]
+    if not matching and kinds:
+        known = sorted({str(v) for e in kinds for v in e.validator_value})
+        shown = kinds[0]
+        shown.message = (
+            f"{shown.instance!r} is not a known {shown.relative_path[0]}"
+            f" (one of {', '.join(known)})"
+        )
+        return [shown]
+    return [best_match(error.context)]
+
+
+# --------------------------------------------------------------------------- understanding samples
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One way the model can understand an utterance: the intent and each slot's value id."""
+
+    intent: str
+    slots: Mapping[str, str]
+
+
+_SLOT = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+def slot_words(model: Json) -> dict[str, dict[str, str]]:
+    """Slot type → (spoken word, lower case) → value id."""
+    out: dict[str, dict[str, str]] = {}
+    for slot_type in model["interactionModel"]["languageModel"].get("types", []):
+        words: dict[str, str] = {}
+        for value in slot_type.get("values", []):
+            name = value.get("name", {})
+            for w in (name.get("value", ""), *name.get("synonyms", [])):
+                words.setdefault(w.lower(), value.get("id", ""))
+        out[slot_type["name"]] = words
+    return out
+
+
+def understand(model: Json, utterance: str) -> list[Reading]:
+    """Every (intent, slots) reading of ``utterance`` the model's samples allow, where a slot
+    must be filled with one of its type's words, as Alexa's catalogue match would."""
+    words = normalise(utterance).split()
+    vocab = slot_words(model)
+    readings: list[Reading] = []
+    for it in model["interactionModel"]["languageModel"]["intents"]:
+        types = {s["name"]: s["type"] for s in it.get("slots", [])}
+        for sample in it.get("samples", []):
+            for slots in _match(_tokens(sample), words, types, vocab):
+                reading = Reading(it["name"], slots)
+                if reading not in readings:
+                    readings.append(reading)
+    return readings
+
+
+def _tokens(sample: str) -> list[str]:
+    return [t if _SLOT.fullmatch(t) else normalise(t) for t in sample.split()]
+
+
+def _match(
+    tokens: Sequence[str],
+    words: Sequence[str],
+    types: Mapping[str, str],
+    vocab: Mapping[str, Mapping[str, str]],
+) -> Iterator[dict[str, str]]:
+    if not tokens:
+        if not words:
+            yield {}
+        return
+    head, rest = tokens[0], tokens[1:]
+    slot = _SLOT.fullmatch(head)
+    if slot is None:
+        if words and words[0] == head:
+            yield from _match(rest, words[1:], types, vocab)
+        return
+    known = vocab.get(types.get(slot.group(1), ""), {})
+    for n in range(1, len(words) + 1):
+        ident = known.get(" ".join(words[:n]))
+        if ident is not None:
+            for more in _match(rest, words[n:], types, vocab):
+                yield {slot.group(1): ident, **more}
+
+
+# --------------------------------------------------------------------------- checks
+
+LAUNCH_WORDS = frozenset(
+    {"ask", "begin", "enable", "launch", "load", "open", "play", "resume", "run", "start"}
+    | {"tell", "use", "skill", "app"}
+)
+WAKE_WORDS = frozenset({"alexa", "amazon", "echo", "computer", "ziggy"})
+TWO_WORD_FORBIDDEN = frozenset({"a", "an", "the", "for", "to", "of"})
+EXAMPLE_PHRASE = re.compile(
+    r"alexa, (?P<launch>open|ask|tell|start|launch|begin) (?P<rest>.+)", re.IGNORECASE
+)
+CONNECTING_WORDS = ("to", "about", "for", "if", "whether", "and")
+
+
+def check_invocation_name(name: str) -> list[str]:
+    problems = []
+    words = name.split()
+    if name != name.strip() or "  " in name:
+        problems.append(f"invocation name '{name}' has stray spaces")
+    if not re.fullmatch(r"[a-z][a-z' .]*", name):
+        problems.append(
+            f"invocation name '{name}' may hold only lower-case letters, spaces, apostrophes"
+            " and periods"
+        )
+    for w in words:
+        if "." in w and not re.fullmatch(r"[a-z]\.", w):
+            problems.append(f"invocation name '{name}': periods only after single letters ('{w}')")
+    if len(words) < 2:
+        problems.append(f"invocation name '{name}' must be two words or more")
+    if len(words) == 2 and TWO_WORD_FORBIDDEN & set(words):
+        problems.append(f"invocation name '{name}': a two-word name cannot hold an article")
+    for bad in (set(words) | {" ".join(words[i : i + 2]) for i in range(len(words))}) & (
+        LAUNCH_WORDS | WAKE_WORDS | {"talk to", "can you"}
+    ):
+        problems.append(f"invocation name '{name}' contains the launch or wake word '{bad}'")
+    return problems
+
+
+def check_sample(sample: str, declared: Mapping[str, str]) -> list[str]:
+    """One sample utterance: its characters and its slots."""
+    problems = []
+    bare = _SLOT.sub("", sample)
+    if "{" in bare or "}" in bare:
+        problems.append(f"sample '{sample}' has a malformed {{slot}}")
+    elif re.search(r"[^A-Za-z' .]", bare):
+        problems.append(
+            f"sample '{sample}' may hold only letters, spaces, apostrophes, periods"
+            " and {slots} (numbers spelled out)"
+        )
+    for w in bare.split():
+        if "." in w and not re.fullmatch(r"([A-Za-z]\.)+", w):
+            problems.append(f"sample '{sample}': periods only in abbreviations ('{w}')")
+    used = _SLOT.findall(sample)
+    for slot in sorted(set(used)):
+        if slot not in declared:
+            problems.append(
+                f"sample '{sample}' uses slot {{{slot}}}, which the intent does not declare"
+            )
+        if used.count(slot) > 1:
+            problems.append(f"sample '{sample}' uses slot {{{slot}}} twice")
+    if sample != sample.strip() or not sample.strip():
+        problems.append(f"sample '{sample}' is empty or has stray spaces")
+    return problems
+
+
+def check_language_model(model: Any, cat: Catalogue, handled: Iterable[str]) -> list[str]:
+    """The rules Alexa's schema does not express, for one locale's interaction model."""
+    try:
+        lm = model["interactionModel"]["languageModel"]
+        intents_ = list(lm["intents"])
+        types = list(lm.get("types", []))
+    except (KeyError, TypeError):
+        return ["no interactionModel.languageModel with intents"]
+    problems = check_invocation_name(str(lm.get("invocationName", "")))
+    type_names = {str(t.get("name")) for t in types}
+    owner: dict[str, str] = {}
+    used_types: set[str] = set()
+    declared_intents: set[str] = set()
+    for it in intents_:
+        name = str(it.get("name"))
+        if name in declared_intents:
+            problems.append(f"intent {name} is declared twice")
+        declared_intents.add(name)
+        slots = {str(s.get("name")): str(s.get("type")) for s in it.get("slots", [])}
+        samples = [str(s) for s in it.get("samples", [])]
+        if name.startswith("AMAZON.") and name != FALLBACK and samples:
+            problems.append(f"intent {name} is a built-in: it takes no sample utterances")
+        for slot, slot_type in slots.items():
+            used_types.add(slot_type)
+            if not slot_type.startswith("AMAZON.") and slot_type not in type_names:
+                problems.append(f"intent {name} slot {slot}: slot type {slot_type} is not declared")
+            if not any("{" + slot + "}" in s for s in samples):
+                problems.append(f"intent {name} slot {slot} is in no sample utterance")
+        seen: set[str] = set()
+        for sample in samples:
+            problems += [f"intent {name}: {p}" for p in check_sample(sample, slots)]
+            key = sample_key(sample)
+            if key in seen:
+                problems.append(f"intent {name}: sample '{sample}' is there twice")
+            seen.add(key)
+            if key in owner and owner[key] != name:
+                problems.append(f"sample '{sample}' is in both {owner[key]} and {name}")
+            owner.setdefault(key, name)
+            if key in BUILT_IN_PHRASES and not name.startswith("AMAZON."):
+                problems.append(
+                    f"intent {name}: sample '{sample}' is what a built-in intent already hears"
+                )
+    for t in types:
+        problems += _check_slot_type(t)
+        if str(t.get("name")) not in used_types:
+            problems.append(f"slot type {t.get('name')} is used by no slot")
+    handled = set(handled)
+    for missing in sorted(handled - declared_intents):
+        problems.append(f"intent {missing} is handled by the skill but not declared in the model")
+    for extra in sorted(declared_intents - handled):
+        problems.append(f"intent {extra} is declared in the model but no handler takes it")
+    problems += _check_content_ids(types, cat)
+    return problems
+
+
+def _check_slot_type(slot_type: Json) -> list[str]:
+    problems = []
+    name = slot_type.get("name")
+    ids: set[str] = set()
+    word_owner: dict[str, str] = {}
+    for value in slot_type.get("values", []):
+        spoken = value.get("name", {})
+        label = spoken.get("value", "?")
+        ident = value.get("id")
+        if not ident:
+            problems.append(f"slot type {name}: the value '{label}' has no id")
+            continue
+        if ident in ids:
+            problems.append(f"slot type {name}: the id '{ident}' is used twice")
+        ids.add(ident)
+        for w in (spoken.get("value", ""), *spoken.get("synonyms", [])):
+            if not speakable(w):
+                problems.append(
+                    f"slot type {name}: '{w}' ({ident}) may hold only letters, spaces,"
+                    " apostrophes and periods"
+                )
+            key = w.lower()
+            if key in word_owner and word_owner[key] != ident:
+                problems.append(f"slot type {name}: '{w}' names both {word_owner[key]} and {ident}")
+            word_owner.setdefault(key, ident)
+    return problems
+
+
+def expected_ids(cat: Catalogue) -> dict[str, dict[str, tuple[str, ...]]]:
+    """Slot type → content id → the content words the model must hear for it."""
+    places: dict[str, tuple[str, ...]] = {}
+    for region in cat.regions.values():
+        places[region.id] = region.words
+        for loc in region.locations.values():
+            if not loc.words:
+                continue
+            pid = place_id(region.id, loc.aspect)
+            # the single location of a region without aspects shares the region's id
+            places[pid] = (*places[pid], *loc.words) if pid == region.id else loc.words
+    return {
+        REGION: places,
+        ASPECT: {a.id: a.words for a in cat.aspects.values()},
+        SIDE: {s.id: s.words for s in cat.sides.values()},
+        CONDITION: {c.id: c.words for c in cat.conditions.values()},
+        MUSCLE: {m.id: m.words for m in cat.muscles.values()},
+        EQUIPMENT: {e.id: e.words for e in cat.equipment.values()},
+        TOPIC: {t.id: t.words for t in cat.topics.values()},
+        SYMPTOM: {f.id: f.words for f in cat.safety.red_flags},
+    }
+
+
+def _check_content_ids(types: Sequence[Json], cat: Catalogue) -> list[str]:
+    problems = []
+    by_name = {str(t.get("name")): t for t in types}
+    for type_name, wanted in expected_ids(cat).items():
+        slot_type = by_name.get(type_name)
+        if slot_type is None:
+            problems.append(f"slot type {type_name} is missing: the content has {len(wanted)} ids")
+            continue
+        heard: dict[str, set[str]] = defaultdict(set)
+        for value in slot_type.get("values", []):
+            spoken = value.get("name", {})
+            if not value.get("id"):
+                continue  # reported by _check_slot_type
+            heard[str(value.get("id"))] |= {
+                w.lower() for w in (spoken.get("value", ""), *spoken.get("synonyms", []))
+            }
+        for ident, words in wanted.items():
+            if ident not in heard:
+                problems.append(f"slot type {type_name} has no value for the content id '{ident}'")
+                continue
+            for w in words:
+                if w not in heard[ident]:
+                    problems.append(f"slot type {type_name}: '{w}' is missing from '{ident}'")
+        for ident in sorted(set(heard) - set(wanted)):
+            problems.append(f"slot type {type_name}: the id '{ident}' is not in the content")
+    return problems
+
+
+def check_manifest(document: Any, models: Mapping[str, Json]) -> list[str]:
+    """The manifest's rules: locales, category and disclaimer, example phrases that work."""
+    problems = []
+    try:
+        info = document["manifest"]["publishingInformation"]
+        locales = info["locales"]
+    except (KeyError, TypeError):
+        return ["no manifest.publishingInformation.locales"]
+    if set(locales) != set(models):
+        problems.append(
+            f"manifest locales {sorted(locales)} differ from the interaction models"
+            f" {sorted(models)}"
+        )
+    health = info.get("category") == CATEGORY
+    for locale, published in sorted(locales.items()):
+        description = str(published.get("description", ""))
+        if health and MEDICAL_DISCLAIMER not in " ".join(description.lower().split()):
+            problems.append(
+                f"{locale}: a Health & Fitness description must say the skill is"
+                f" '{MEDICAL_DISCLAIMER}'"
+            )
+        model = models.get(locale)
+        if model is None:
+            continue
+        invocation = model["interactionModel"]["languageModel"].get("invocationName", "")
+        for phrase in published.get("examplePhrases", []):
+            problem = _check_example(str(phrase), str(invocation), model)
+            if problem:
+                problems.append(f"{locale}: example phrase '{phrase}' {problem}")
+    return problems
+
+
+def _check_example(phrase: str, invocation: str, model: Json) -> str | None:
+    found = EXAMPLE_PHRASE.fullmatch(phrase.strip().rstrip("."))
+    if found is None:
+        return "does not start with 'Alexa, open' or 'Alexa, ask' (or tell, start, launch)"
+    rest = normalise(found.group("rest"))
+    if not (rest + " ").startswith(invocation + " "):
+        return f"does not name the invocation name '{invocation}'"
+    request = rest[len(invocation) :].strip()
+    if not request:
+        opens = found.group("launch").lower() in ("open", "start", "launch", "begin")
+        return None if opens else "asks nothing"
+    candidates = [request]
+    first, _, after = request.partition(" ")
+    if first in CONNECTING_WORDS:
+        candidates.append(after)
+    if any(understand(model, c) for c in candidates):
+        return None
+    return f"asks '{request}', which is no sample utterance of the model"
+
+
+def check_model(
+    cat: Catalogue,
+    directory: Path | str,
+    *,
+    spec: Path = SPEC,
+    handled: Iterable[str] | None = None,
+) -> list[str]:
+    """Every problem with the skill package in ``directory`` (and ask-resources.json beside it),
+    one readable line each, naming the file."""
+    package = Path(directory)
+    if handled is None:
+        from skill.app import handled_intents
+
+        handled = handled_intents()
+    handled = set(handled)
+    problems: list[str] = []
+
+    expected = build(cat, package)
+    for path, text in expected.items():
+        if not path.is_file():
+            problems.append(f"{path}: missing (run `tpcoach build-model` and commit the result)")
+            continue
+        actual = path.read_text(encoding="utf-8")
+        if actual != text:
+            where = _first_difference(actual, text)
+            problems.append(
+                f"{path}: differs from what `tpcoach build-model` writes{where}"
+                " (run it and commit the result)"
+            )
+    custom = package / CUSTOM_MODELS
+    if custom.is_dir():
+        for extra in sorted(set(custom.glob("*.json")) - set(expected)):
+            problems.append(f"{extra}: not a locale this skill builds ({', '.join(LOCALES)})")
+
+    have_spec = spec.is_file()
+    if not have_spec:
+        problems.append(
+            f"{spec}: not found, so the files cannot be checked against Alexa's schema:"
+            " run `npm ci` in the project root"
+        )
+
+    models: dict[str, Json] = {}
+    for locale in LOCALES:
+        path = package / CUSTOM_MODELS / f"{locale}.json"
+        document = _read_json(path, problems)
+        if document is None:
+            continue
+        if have_spec:
+            problems += [f"{path}: {p}" for p in schema_problems(document, MODEL_SCHEMA, spec)]
+        problems += [f"{path}: {p}" for p in check_language_model(document, cat, handled)]
+        if isinstance(document, dict):
+            models[locale] = document
+
+    path = package / MANIFEST
+    document = _read_json(path, problems)
+    if document is not None:
+        if have_spec:
+            problems += [f"{path}: {p}" for p in schema_problems(document, MANIFEST_SCHEMA, spec)]
+        problems += [f"{path}: {p}" for p in check_manifest(document, models)]
+    return problems
+
+
+def _read_json(path: Path, problems: list[str]) -> Any:
+    if not path.is_file():
+        return None  # already reported as missing
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        problems.append(f"{path}: not valid JSON: {exc}")
+        return None
+
+
+def _first_difference(actual: str, expected: str) -> str:
+    for number, (a, e) in enumerate(
+        itertools.zip_longest(actual.splitlines(), expected.splitlines()), start=1
+    ):
+        if a != e:
+            got, want = (a or "").strip()[:60], (e or "").strip()[:60]
+            return f" from line {number} ({got!r}, expected {want!r})"
+    return ""

@@ -1,0 +1,526 @@
+"""The interaction model: built from the content, committed as built, valid by Alexa's own schema
+(made strict), and consistent with the handlers and the content."""
+
+from __future__ import annotations
+
+import copy
+import json
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from skill import cli
+from skill.app import handled_intents
+from skill.content import Catalogue, catalogue
+from skill.model import (
+    ASK_RESOURCES,
+    CUSTOM_MODELS,
+    DEFAULT_PACKAGE,
+    EXAMPLE_PHRASES,
+    LOCALES,
+    MANIFEST,
+    MANIFEST_SCHEMA,
+    MODEL_SCHEMA,
+    SPEC,
+    Reading,
+    build,
+    check_model,
+    interaction_model,
+    schema_problems,
+    strict_definitions,
+    understand,
+    write_model,
+)
+
+Json = dict[str, Any]
+
+# The slots each intent's handler reads (skill/handlers/*.py: turn.heard("...")).
+HANDLER_SLOTS = {
+    "PainIntent": {"region", "aspect", "side", "condition"},
+    "RoutineIntent": {"muscle", "equipment", "side"},
+    "AboutIntent": {"topic"},
+    "SymptomIntent": {"symptom"},
+    "ReadyIntent": set(),
+}
+
+
+@pytest.fixture(scope="module")
+def cat() -> Catalogue:
+    return catalogue()
+
+
+@pytest.fixture(scope="module")
+def us_model(cat: Catalogue) -> Json:
+    return interaction_model(cat, "en-US")
+
+
+def read(path: Path) -> Json:
+    data: Json = json.loads(path.read_text(encoding="utf-8"))
+    return data
+
+
+def intents_of(model: Json) -> dict[str, Json]:
+    return {i["name"]: i for i in model["interactionModel"]["languageModel"]["intents"]}
+
+
+# --------------------------------------------------------------------------- the shipped files
+
+
+def test_the_committed_files_are_exactly_what_build_model_writes(cat: Catalogue) -> None:
+    drifted = [
+        str(path)
+        for path, text in build(cat, DEFAULT_PACKAGE).items()
+        if not path.is_file() or path.read_text(encoding="utf-8") != text
+    ]
+    assert not drifted, f"run `tpcoach build-model` and commit: {drifted} differ from the build"
+
+
+def test_the_shipped_package_has_no_problem_at_all(cat: Catalogue) -> None:
+    problems = check_model(cat, DEFAULT_PACKAGE)
+    assert problems == [], "\n".join(problems)
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_each_locale_validates_against_alexas_strict_schema(locale: str) -> None:
+    document = read(DEFAULT_PACKAGE / CUSTOM_MODELS / f"{locale}.json")
+    assert schema_problems(document, MODEL_SCHEMA) == []
+
+
+def test_the_manifest_validates_against_alexas_strict_schema() -> None:
+    assert schema_problems(read(DEFAULT_PACKAGE / MANIFEST), MANIFEST_SCHEMA) == []
+
+
+def test_every_english_locale_has_the_same_language_model() -> None:
+    documents = [read(DEFAULT_PACKAGE / CUSTOM_MODELS / f"{loc}.json") for loc in LOCALES]
+    assert all(d == documents[0] for d in documents[1:])
+
+
+def test_ask_resources_points_the_ask_cli_at_the_package() -> None:
+    resources = read(DEFAULT_PACKAGE.parent / ASK_RESOURCES)
+    src = resources["profiles"]["default"]["skillMetadata"]["src"]
+    assert (DEFAULT_PACKAGE.parent / src / MANIFEST).is_file()
+    assert resources["askcliResourcesVersion"] == "2020-03-31"
+
+
+def test_the_files_end_with_a_newline_and_sort_their_keys(cat: Catalogue) -> None:
+    for path, text in build(cat, DEFAULT_PACKAGE).items():
+        assert text.endswith("}\n"), path
+        assert text == json.dumps(json.loads(text), indent=2, sort_keys=True) + "\n", path
+
+
+# --------------------------------------------------------------------------- handlers and content
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_the_model_declares_exactly_the_intents_the_handlers_take(locale: str) -> None:
+    declared = set(intents_of(read(DEFAULT_PACKAGE / CUSTOM_MODELS / f"{locale}.json")))
+    assert declared == handled_intents()
+
+
+def test_every_slot_a_handler_reads_is_declared_on_its_intent(us_model: Json) -> None:
+    intents = intents_of(us_model)
+    for name, slots in HANDLER_SLOTS.items():
+        declared = {s["name"] for s in intents[name].get("slots", [])}
+        assert slots <= declared, f"{name} lacks {slots - declared}"
+
+
+def test_built_ins_take_no_samples_except_fallback(us_model: Json) -> None:
+    for name, it in intents_of(us_model).items():
+        if name.startswith("AMAZON.") and name != "AMAZON.FallbackIntent":
+            assert "samples" not in it, name
+    assert intents_of(us_model)["AMAZON.FallbackIntent"]["samples"]
+
+
+def test_fallback_sensitivity_is_set(us_model: Json) -> None:
+    config = us_model["interactionModel"]["languageModel"]["modelConfiguration"]
+    assert config["fallbackIntentSensitivity"]["level"] in ("LOW", "MEDIUM", "HIGH")
+
+
+def test_custom_intents_carry_many_phrasings(us_model: Json) -> None:
+    counts = {n: len(i.get("samples", [])) for n, i in intents_of(us_model).items()}
+    assert counts["PainIntent"] >= 400
+    assert counts["RoutineIntent"] >= 150
+    assert counts["AboutIntent"] >= 40
+    assert counts["SymptomIntent"] >= 25
+    assert counts["ReadyIntent"] >= 15
+
+
+def only(readings: list[Reading], intent: str) -> list[dict[str, str]]:
+    return [dict(r.slots) for r in readings if r.intent == intent]
+
+
+def test_every_region_can_be_asked_about_by_its_name(cat: Catalogue, us_model: Json) -> None:
+    for region in cat.regions.values():
+        heard = only(understand(us_model, f"why does my {region.name} hurt"), "PainIntent")
+        assert {"region": region.id} in heard, region.id
+
+
+def test_every_place_can_be_named_by_each_of_its_words(cat: Catalogue, us_model: Json) -> None:
+    from skill.resolve import place_id
+
+    for region in cat.regions.values():
+        for loc in region.locations.values():
+            for word in loc.words:
+                heard = only(understand(us_model, f"I have pain in the {word}"), "PainIntent")
+                assert {"region": place_id(region.id, loc.aspect)} in heard, word
+
+
+def test_every_condition_muscle_topic_and_red_flag_is_reachable(
+    cat: Catalogue, us_model: Json
+) -> None:
+    for cond in cat.conditions.values():
+        heard = only(understand(us_model, f"I think I have {cond.name}"), "PainIntent")
+        assert {"condition": cond.id} in heard, cond.id
+    for muscle in cat.muscles.values():
+        for word in (muscle.name, *muscle.words):
+            heard = only(understand(us_model, f"how do I roll out my {word}"), "RoutineIntent")
+            assert {"muscle": muscle.id} in heard, word
+    for topic in cat.topics.values():
+        for word in topic.words:
+            heard = only(understand(us_model, word), "AboutIntent")
+            assert {"topic": topic.id} in heard, word
+    for flag in cat.safety.red_flags:
+        for word in flag.words:
+            heard = only(understand(us_model, word), "SymptomIntent")
+            assert {"symptom": flag.id} in heard, word
+
+
+@pytest.mark.parametrize(
+    ("utterance", "intent", "slots"),
+    [
+        (
+            "why does the outside of my knee hurt",
+            "PainIntent",
+            {"aspect": "outside", "region": "knee"},
+        ),
+        ("I have pain in my left achilles", "PainIntent", {"side": "left", "region": "achilles"}),
+        (
+            "my left knee hurts on the outside",
+            "PainIntent",
+            {"side": "left", "region": "knee", "aspect": "outside"},
+        ),
+        ("outer knee pain", "PainIntent", {"region": "knee_outside"}),
+        ("what causes groin pain when I run", "PainIntent", {"region": "groin"}),
+        ("I think I have IT band syndrome", "PainIntent", {"condition": "it_band_syndrome"}),
+        ("the inside", "PainIntent", {"aspect": "inside"}),
+        ("how do I roll out my calf", "RoutineIntent", {"muscle": "gastrocnemius"}),
+        (
+            "give me a foam roller routine for my glutes",
+            "RoutineIntent",
+            {"equipment": "foam_roller", "muscle": "gluteus_medius"},
+        ),
+        ("roll out my right hamstring", "RoutineIntent", {"side": "right", "muscle": "hamstrings"}),
+        ("use the roller", "RoutineIntent", {"equipment": "foam_roller"}),
+        ("what is a trigger point", "AboutIntent", {"topic": "trigger_point"}),
+        ("why doesn't rest fix it", "AboutIntent", {"topic": "rest"}),
+        ("when should I see a physical therapist", "AboutIntent", {"topic": "physical_therapist"}),
+        ("I felt a pop", "SymptomIntent", {"symptom": "possible_rupture"}),
+        ("my leg is swollen", "SymptomIntent", {"symptom": "possible_clot"}),
+        (
+            "my left calf is numb",
+            "SymptomIntent",
+            {"side": "left", "region": "calf", "symptom": "nerve_signs"},
+        ),
+        ("okay I'm set", "ReadyIntent", {}),
+    ],
+)
+def test_utterances_mean_what_they_say(
+    us_model: Json, utterance: str, intent: str, slots: dict[str, str]
+) -> None:
+    readings = understand(us_model, utterance)
+    assert Reading(intent, slots) in readings, readings
+    assert {r.intent for r in readings} == {intent}, f"'{utterance}' is ambiguous: {readings}"
+
+
+def test_the_example_phrases_are_samples_of_the_model(us_model: Json) -> None:
+    for phrase in EXAMPLE_PHRASES[1:]:
+        request = phrase.split(" coach ", 1)[1]
+        assert understand(us_model, request), phrase
+
+
+# --------------------------------------------------------------------------- broken copies
+
+
+@pytest.fixture
+def package(tmp_path: Path) -> Path:
+    """A copy of the shipped package (and ask-resources.json) to break."""
+    shutil.copytree(DEFAULT_PACKAGE, tmp_path / DEFAULT_PACKAGE.name)
+    shutil.copy(DEFAULT_PACKAGE.parent / ASK_RESOURCES, tmp_path / ASK_RESOURCES)
+    return tmp_path / DEFAULT_PACKAGE.name
+
+
+def edit(path: Path, change: Callable[[Json], None]) -> None:
+    document = read(path)
+    change(document)
+    path.write_text(json.dumps(document, indent=2), encoding="utf-8")
+
+
+def lm(document: Json) -> Json:
+    language_model: Json = document["interactionModel"]["languageModel"]
+    return language_model
+
+
+def custom(document: Json, name: str) -> Json:
+    return intents_of(document)[name]
+
+
+def slot_type(document: Json, name: str) -> Json:
+    return next(t for t in lm(document)["types"] if t["name"] == name)
+
+
+def misspell_samples(d: Json) -> None:
+    custom(d, "ReadyIntent")["samplez"] = custom(d, "ReadyIntent").pop("samples")
+
+
+def open_in_invocation(d: Json) -> None:
+    lm(d)["invocationName"] = "open trigger point coach"
+
+
+def sample_in_two_intents(d: Json) -> None:
+    custom(d, "AboutIntent")["samples"].append("my {region} hurts")
+    custom(d, "AboutIntent")["slots"].append({"name": "region", "type": "Region"})
+
+
+def undeclared_slot(d: Json) -> None:
+    custom(d, "AboutIntent")["samples"].append("tell me about {subject}")
+
+
+def value_without_id(d: Json) -> None:
+    del slot_type(d, "Muscle")["values"][0]["id"]
+
+
+def sample_twice(d: Json) -> None:
+    custom(d, "ReadyIntent")["samples"].append("Ready")
+
+
+def digits_in_sample(d: Json) -> None:
+    custom(d, "ReadyIntent")["samples"].append("ready in 5")
+
+
+def sample_on_a_built_in(d: Json) -> None:
+    custom(d, "AMAZON.YesIntent")["samples"] = ["yes let's do it"]
+
+
+def handled_intent_missing(d: Json) -> None:
+    lm(d)["intents"] = [i for i in lm(d)["intents"] if i["name"] != "ReadyIntent"]
+
+
+def unhandled_intent(d: Json) -> None:
+    lm(d)["intents"].append({"name": "WeatherIntent", "samples": ["what's the weather like"]})
+
+
+def content_id_missing(d: Json) -> None:
+    values = slot_type(d, "Muscle")["values"]
+    slot_type(d, "Muscle")["values"] = [v for v in values if v["id"] != "soleus"]
+
+
+def word_for_two_values(d: Json) -> None:
+    slot_type(d, "Side")["values"][0]["name"]["synonyms"].append("right")
+
+
+def unknown_slot_type(d: Json) -> None:
+    custom(d, "AboutIntent")["slots"][0]["type"] = "Subject"
+
+
+MODEL_BREAKS = [
+    (misspell_samples, "Additional properties are not allowed ('samplez' was unexpected)"),
+    (
+        open_in_invocation,
+        "invocation name 'open trigger point coach' contains the launch or wake word 'open'",
+    ),
+    (sample_in_two_intents, "sample 'my {region} hurts' is in both AboutIntent and PainIntent"),
+    (
+        undeclared_slot,
+        "sample 'tell me about {subject}' uses slot {subject}, which the intent does not declare",
+    ),
+    (value_without_id, "slot type Muscle: the value 'adductors' has no id"),
+    (sample_twice, "intent ReadyIntent: sample 'Ready' is there twice"),
+    (
+        digits_in_sample,
+        "sample 'ready in 5' may hold only letters, spaces, apostrophes, periods and {slots}",
+    ),
+    (sample_on_a_built_in, "intent AMAZON.YesIntent is a built-in: it takes no sample utterances"),
+    (
+        handled_intent_missing,
+        "intent ReadyIntent is handled by the skill but not declared in the model",
+    ),
+    (unhandled_intent, "intent WeatherIntent is declared in the model but no handler takes it"),
+    (content_id_missing, "slot type Muscle has no value for the content id 'soleus'"),
+    (word_for_two_values, "slot type Side: 'right' names both left and right"),
+    (unknown_slot_type, "intent AboutIntent slot topic: slot type Subject is not declared"),
+]
+
+
+@pytest.mark.parametrize(
+    ("breaks", "message"), MODEL_BREAKS, ids=[b.__name__ for b, _ in MODEL_BREAKS]
+)
+def test_a_broken_locale_file_fails_with_the_right_message(
+    cat: Catalogue, package: Path, breaks: Callable[[Json], None], message: str
+) -> None:
+    path = package / CUSTOM_MODELS / "en-GB.json"
+    edit(path, breaks)
+    problems = check_model(cat, package)
+    assert any(p.startswith(f"{path}: ") and message in p for p in problems), "\n".join(problems)
+    assert f"{path}: differs from what `tpcoach build-model` writes" in "\n".join(problems)
+    assert not any(str(package / CUSTOM_MODELS / "en-US.json") in p for p in problems)
+
+
+def misspelt_manifest_field(d: Json) -> None:
+    locale = d["manifest"]["publishingInformation"]["locales"]["en-US"]
+    locale["examplePhrasez"] = locale.pop("examplePhrases")
+
+
+def unknown_interface(d: Json) -> None:
+    d["manifest"]["apis"]["custom"]["interfaces"] = [{"type": "HOLOGRAM"}]
+
+
+def example_not_a_sample(d: Json) -> None:
+    d["manifest"]["publishingInformation"]["locales"]["en-US"]["examplePhrases"][1] = (
+        "Alexa, ask trigger point coach to bake a cake"
+    )
+
+
+def no_disclaimer(d: Json) -> None:
+    d["manifest"]["publishingInformation"]["locales"]["en-US"]["description"] = "Roll it out."
+
+
+MANIFEST_BREAKS = [
+    (
+        misspelt_manifest_field,
+        "Additional properties are not allowed ('examplePhrasez' was unexpected)",
+    ),
+    (unknown_interface, "'HOLOGRAM' is not a known type"),
+    (example_not_a_sample, "asks 'to bake a cake', which is no sample utterance of the model"),
+    (no_disclaimer, "must say the skill is 'not a substitute for professional medical advice'"),
+]
+
+
+@pytest.mark.parametrize(
+    ("breaks", "message"), MANIFEST_BREAKS, ids=[b.__name__ for b, _ in MANIFEST_BREAKS]
+)
+def test_a_broken_manifest_fails_with_the_right_message(
+    cat: Catalogue, package: Path, breaks: Callable[[Json], None], message: str
+) -> None:
+    path = package / MANIFEST
+    edit(path, breaks)
+    problems = check_model(cat, package)
+    assert any(p.startswith(f"{path}: ") and message in p for p in problems), "\n".join(problems)
+
+
+def test_a_locale_nobody_builds_is_a_problem(cat: Catalogue, package: Path) -> None:
+    shutil.copy(package / CUSTOM_MODELS / "en-US.json", package / CUSTOM_MODELS / "fr-FR.json")
+    problems = check_model(cat, package)
+    assert any("fr-FR.json: not a locale this skill builds" in p for p in problems), problems
+
+
+def test_a_missing_file_is_a_problem(cat: Catalogue, package: Path) -> None:
+    (package / CUSTOM_MODELS / "en-AU.json").unlink()
+    problems = check_model(cat, package)
+    assert any("en-AU.json: missing" in p for p in problems), problems
+
+
+def test_without_alexas_schema_the_check_says_to_run_npm_ci(cat: Catalogue, tmp_path: Path) -> None:
+    problems = check_model(cat, DEFAULT_PACKAGE, spec=tmp_path / "spec.json")
+    assert problems == [
+        f"{tmp_path / 'spec.json'}: not found, so the files cannot be checked against Alexa's"
+        " schema: run `npm ci` in the project root"
+    ]
+
+
+def test_alexas_schema_is_installed() -> None:
+    assert SPEC.is_file(), "node_modules/ask-smapi-model is missing: run `npm ci`"
+
+
+# --------------------------------------------------------------------------- strictness itself
+
+SWAGGER: Json = {
+    "Shape": {
+        "type": "object",
+        "required": ["kind"],
+        "discriminator": "kind",
+        "properties": {"kind": {"type": "string"}},
+    },
+    "Circle": {
+        "allOf": [
+            {"$ref": "#/definitions/Shape"},
+            {"type": "object", "properties": {"radius": {"type": "number"}}},
+        ],
+        "x-discriminator-value": "CIRCLE",
+    },
+    "Square": {
+        "allOf": [
+            {"$ref": "#/definitions/Shape"},
+            {"type": "object", "required": ["side"], "properties": {"side": {"type": "number"}}},
+        ],
+        "x-discriminator-value": "SQUARE",
+    },
+    "Drawing": {
+        "type": "object",
+        "properties": {
+            "shapes": {"type": "array", "items": {"$ref": "#/definitions/Shape"}},
+            "labels": {"type": "object", "additionalProperties": {"type": "string"}},
+            "meta": {"type": "object", "properties": {"author": {"type": "string"}}},
+        },
+    },
+}
+
+
+@pytest.mark.parametrize(
+    ("drawing", "valid"),
+    [
+        ({"shapes": [{"kind": "CIRCLE", "radius": 1}, {"kind": "SQUARE", "side": 2}]}, True),
+        ({"labels": {"anything": "goes in a map"}}, True),
+        ({"shapez": []}, False),  # a typo at the top
+        ({"meta": {"autor": "x"}}, False),  # a typo in an inline object
+        ({"shapes": [{"kind": "CIRCLE", "side": 2}]}, False),  # a square's property on a circle
+        ({"shapes": [{"kind": "TRIANGLE"}]}, False),  # no such subtype
+        ({"shapes": [{"kind": "SQUARE"}]}, False),  # a subtype's required property
+    ],
+)
+def test_strict_definitions_refuse_what_swagger_would_let_through(
+    drawing: Json, valid: bool
+) -> None:
+    from jsonschema import Draft4Validator
+
+    loose = Draft4Validator({"$ref": "#/definitions/Drawing", "definitions": SWAGGER})
+    strict = Draft4Validator(
+        {"$ref": "#/definitions/Drawing", "definitions": strict_definitions(SWAGGER)}
+    )
+    assert strict.is_valid(drawing) is valid
+    if valid:
+        assert loose.is_valid(drawing)
+
+
+def test_strict_definitions_leave_the_spec_itself_unchanged() -> None:
+    spec = read(SPEC)["definitions"]
+    before = copy.deepcopy(spec)
+    strict_definitions(spec)
+    assert spec == before
+
+
+# --------------------------------------------------------------------------- the command line
+
+
+def test_build_model_writes_a_package_that_checks_clean(cat: Catalogue, tmp_path: Path) -> None:
+    target = tmp_path / "interaction_model"
+    assert cli.main(["build-model", "--model", str(target)]) == 0
+    assert (tmp_path / ASK_RESOURCES).is_file()
+    assert sorted(p.name for p in (target / CUSTOM_MODELS).iterdir()) == sorted(
+        f"{locale}.json" for locale in LOCALES
+    )
+    assert check_model(cat, target) == []
+    before = {p: p.read_bytes() for p in tmp_path.rglob("*.json")}
+    write_model(cat, target)
+    assert {p: p.read_bytes() for p in tmp_path.rglob("*.json")} == before
+
+
+def test_tpcoach_check_reports_model_problems(
+    package: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    edit(package / CUSTOM_MODELS / "en-US.json", open_in_invocation)
+    assert cli.main(["check", "--model", str(package)]) == 1
+    assert "contains the launch or wake word 'open'" in capsys.readouterr().err
+    assert cli.main(["check"]) == 0
