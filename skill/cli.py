@@ -54,7 +54,12 @@ def build_model(args: argparse.Namespace) -> int:
             print(f"{directory / p.file}:{p.line}: {p.message}", file=sys.stderr)
         return 1
     model = importlib.import_module("skill.model")
-    for path in model.write_model(cat, Path(args.model)):
+    try:
+        endpoint = model.endpoint(args.endpoint, args.certificate) if args.endpoint else None
+    except ValueError as exc:
+        print(f"tpcoach build-model: {exc}", file=sys.stderr)
+        return 2
+    for path in model.write_model(cat, Path(args.model), endpoint):
         print(f"wrote {path}")
     return 0
 
@@ -70,6 +75,27 @@ def serve(args: argparse.Namespace) -> int:
             verify=not args.no_verify,
         )
     )
+
+
+def chat(args: argparse.Namespace) -> int:
+    return int(importlib.import_module("skill.chat").chat(args))
+
+
+def say(args: argparse.Namespace) -> int:
+    return int(importlib.import_module("skill.chat").say(args))
+
+
+def _talk_options(p: argparse.ArgumentParser) -> None:
+    """What ``chat`` and ``say`` share: where the skill runs and who is talking."""
+    p.add_argument("--url", help="POST to a running endpoint (tpcoach serve --no-verify)")
+    p.add_argument(
+        "--store", help="store URL (default: TPCOACH_STORE, else SQLite in your data dir)"
+    )
+    p.add_argument("--locale", default="en-US", help="the interaction model's locale")
+    p.add_argument("--user", help="the Alexa user id (default: a local user)")
+    p.add_argument("--skill-id", default=os.environ.get("TPCOACH_SKILL_ID"))
+    p.add_argument("--model", help="interaction model file (default: the shipped one)")
+    p.add_argument("--intents", action="store_true", help="show the intent and slots heard")
 
 
 def parser() -> argparse.ArgumentParser:
@@ -93,6 +119,16 @@ def parser() -> argparse.ArgumentParser:
         default=str(Path(__file__).resolve().parent.parent / "interaction_model"),
         help="skill package directory to write (ask-resources.json goes beside it)",
     )
+    b.add_argument(
+        "--endpoint",
+        help="for a deployment: the skill's Lambda ARN or https URL (leave it out to commit)",
+    )
+    b.add_argument(
+        "--certificate",
+        default="Trusted",
+        choices=["Trusted", "Wildcard", "SelfSigned"],
+        help="the https endpoint's certificate type (default: Trusted)",
+    )
     b.set_defaults(func=build_model)
 
     s = sub.add_parser("serve", help="run the skill as an HTTPS-ready web endpoint")
@@ -106,6 +142,20 @@ def parser() -> argparse.ArgumentParser:
         help="skip signature and timestamp checks (local clients only)",
     )
     s.set_defaults(func=serve)
+
+    t = sub.add_parser("chat", help="talk to the skill in the terminal, one utterance a line")
+    _talk_options(t)
+    t.add_argument("--fast", action="store_true", help="do not wait out the holds")
+    t.add_argument("--speak", action="store_true", help="read the answers aloud (espeak-ng)")
+    t.set_defaults(func=chat)
+
+    y = sub.add_parser("say", help="say one utterance to the skill and print the answer")
+    y.add_argument("utterance", help='what you would say, e.g. "why does my knee hurt"')
+    _talk_options(y)
+    y.add_argument("--session", help="JSON file keeping the session between calls")
+    y.add_argument("--new", action="store_true", help="start a fresh session")
+    y.add_argument("--json", action="store_true", help="print the request and response envelopes")
+    y.set_defaults(func=say)
     return p
 
 
