@@ -5,6 +5,9 @@ A file is a list of conversations; each has a ``name`` and ``turns``. A turn is 
 * ``launch: true``                         "Alexa, open trigger point coach"
 * ``intent: NAME`` with ``slots`` / ``heard``  an intent; ``slots`` are values Alexa matched
   (given by id), ``heard`` are values it heard but could not match (raw text)
+* ``say: "words"``                          what the runner says, turned into a request through
+  the interaction model by ``skill/nlu.py``, exactly as ``tpcoach chat`` does ("ask trigger point
+  coach ..." starts a new session); it fails if the words match nothing, unless ``unmatched: true``
 * ``end_session: REASON``                   Alexa ends the session (timeout, user exit)
 * ``next_day: true``                        the session is gone; the store keeps what it kept
 
@@ -30,7 +33,9 @@ import yaml
 from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_model import RequestEnvelope
 
+from skill.chat import utter
 from skill.local import Client, SlotValue, ended, speech_of
+from skill.nlu import load_model
 from skill.speech import plain
 from skill.state import SESSION_KEY
 
@@ -63,6 +68,14 @@ def _slots(turn: dict[str, Any]) -> dict[str, SlotValue]:
     return slots
 
 
+def _said(turn: dict[str, Any]) -> str:
+    if not isinstance(turn["say"], str):
+        raise TypeError(
+            f"say: {turn['say']!r} is not text: quote it (YAML reads yes/no as true/false)"
+        )
+    return turn["say"]
+
+
 def _describe(turn: dict[str, Any]) -> str:
     if turn.get("launch"):
         return "(launch)"
@@ -70,6 +83,8 @@ def _describe(turn: dict[str, Any]) -> str:
         return f"(session ends: {turn['end_session']})"
     if turn.get("next_day"):
         return "(the next day)"
+    if "say" in turn:
+        return f'"{_said(turn)}" -> {load_model().understand(_said(turn)).describe()}'
     parts = [f"{k}={v}" for k, v in (turn.get("slots") or {}).items()]
     parts += [f"{k}~'{v}'" for k, v in (turn.get("heard") or {}).items()]
     return f"{turn['intent']} {' '.join(parts)}".strip()
@@ -95,6 +110,15 @@ def run(conv: dict[str, Any], client: Client, store: Any) -> Transcript:
             response = client.launch()
         elif "end_session" in turn:
             response = client.end_session(turn["end_session"])
+        elif "say" in turn:
+            understood = load_model().understand(_said(turn))
+            if not understood.matched and not turn.get("unmatched"):
+                raise AssertionError(
+                    f"turn {number}: '{turn['say']}' matches no sample; closest: "
+                    f"{list(understood.closest)}\n\n{transcript}"
+                )
+            exchanges = utter(client, understood)
+            response = exchanges[-1][1] if exchanges else None
         else:
             response = client.intent(turn["intent"], _slots(turn))
         if response is not None:
