@@ -817,7 +817,19 @@ TESTING_INSTRUCTIONS = (
 )
 
 
-def manifest() -> Json:
+def endpoint(uri: str, certificate: str = "Trusted") -> Json:
+    """``apis.custom.endpoint`` for a deployment: a Lambda ARN, or an https URL with the type of
+    its certificate (Trusted, Wildcard or SelfSigned)."""
+    if uri.startswith("arn:"):
+        return {"uri": uri}
+    if uri.startswith("https://"):
+        return {"uri": uri, "sslCertificateType": certificate}
+    raise ValueError(f"an endpoint is a Lambda ARN or an https:// URL, not {uri!r}")
+
+
+def manifest(custom_endpoint: Json | None = None) -> Json:
+    """The manifest. With no endpoint (as committed), the custom interface is empty, as ASK CLI v2
+    projects ship it; ``tpcoach build-model --endpoint`` fills it in for a deployment."""
     locale_info = {
         "name": SKILL_NAME,
         "summary": SUMMARY,
@@ -843,17 +855,16 @@ def manifest() -> Json:
                 "containsAds": False,
                 "usesHealthInfo": False,
             },
-            # The endpoint is the deployer's: an https URL (skill/web.py) or a Lambda ARN
-            # (template.yaml). ASK CLI v2 projects ship an empty custom interface for that.
-            "apis": {"custom": {}},
+            "apis": {"custom": {"endpoint": custom_endpoint} if custom_endpoint else {}},
         }
     }
 
 
 def ask_resources(package: Path) -> Json:
     """ASK CLI v2 project file: the skill package only. No ``code`` or ``skillInfrastructure``:
-    the code is deployed by whichever route the deployer picks, and its endpoint put in
-    skill.json (see the README)."""
+    the code is deployed by whichever route the deployer picks (docs/hosting.md), and its
+    endpoint written into skill.json by ``tpcoach build-model --endpoint``
+    (docs/interaction-model.md)."""
     return {
         "askcliResourcesVersion": "2020-03-31",
         "profiles": {"default": {"skillMetadata": {"src": f"./{package.name}"}}},
@@ -868,10 +879,10 @@ def render(document: Json) -> str:
     return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
-def build(cat: Catalogue, package: Path) -> dict[Path, str]:
+def build(cat: Catalogue, package: Path, custom_endpoint: Json | None = None) -> dict[Path, str]:
     """Every file of the skill package and the ASK CLI project file, path → text."""
     files = {
-        package / MANIFEST: render(manifest()),
+        package / MANIFEST: render(manifest(custom_endpoint)),
         package.parent / ASK_RESOURCES: render(ask_resources(package)),
     }
     for locale in LOCALES:
@@ -879,11 +890,13 @@ def build(cat: Catalogue, package: Path) -> dict[Path, str]:
     return files
 
 
-def write_model(cat: Catalogue, directory: Path | str) -> list[Path]:
+def write_model(
+    cat: Catalogue, directory: Path | str, custom_endpoint: Json | None = None
+) -> list[Path]:
     """Write the skill package to ``directory`` and ask-resources.json next to it."""
     package = Path(directory)
     written = []
-    for path, text in build(cat, package).items():
+    for path, text in build(cat, package, custom_endpoint).items():
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
         written.append(path)
@@ -1373,6 +1386,8 @@ def check_model(
             problems.append(f"{path}: missing (run `tpcoach build-model` and commit the result)")
             continue
         actual = path.read_text(encoding="utf-8")
+        if path.name == MANIFEST:
+            actual = _without_endpoint(actual)
         if actual != text:
             where = _first_difference(actual, text)
             problems.append(
@@ -1410,6 +1425,19 @@ def check_model(
             problems += [f"{path}: {p}" for p in schema_problems(document, MANIFEST_SCHEMA, spec)]
         problems += [f"{path}: {p}" for p in check_manifest(document, models)]
     return problems
+
+
+def _without_endpoint(text: str) -> str:
+    """The manifest as built before a deployer added an endpoint: the endpoint is theirs."""
+    try:
+        document = json.loads(text)
+        custom = document["manifest"]["apis"]["custom"]
+    except (ValueError, KeyError, TypeError):
+        return text
+    if not isinstance(custom, dict) or "endpoint" not in custom:
+        return text
+    del custom["endpoint"]
+    return render(document)
 
 
 def _read_json(path: Path, problems: list[str]) -> Any:

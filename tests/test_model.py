@@ -524,3 +524,38 @@ def test_tpcoach_check_reports_model_problems(
     assert cli.main(["check", "--model", str(package)]) == 1
     assert "contains the launch or wake word 'open'" in capsys.readouterr().err
     assert cli.main(["check"]) == 0
+
+
+@pytest.mark.parametrize(
+    "uri",
+    ["https://coach.example.org/alexa", "arn:aws:lambda:us-east-1:123456789012:function:tpcoach"],
+)
+def test_a_deployers_endpoint_is_valid_and_not_drift(
+    cat: Catalogue, package: Path, uri: str
+) -> None:
+    assert cli.main(["build-model", "--model", str(package), "--endpoint", uri]) == 0
+    document = read(package / MANIFEST)
+    assert document["manifest"]["apis"]["custom"]["endpoint"]["uri"] == uri
+    assert check_model(cat, package) == []
+
+
+def test_an_endpoint_must_be_an_arn_or_https(
+    package: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cli.main(["build-model", "--model", str(package), "--endpoint", "http://x/a"]) == 2
+    assert "a Lambda ARN or an https:// URL" in capsys.readouterr().err
+    assert "endpoint" not in read(package / MANIFEST)["manifest"]["apis"]["custom"]
+
+
+def test_only_calf_words_name_both_a_place_and_a_muscle(us_model: Json) -> None:
+    """ "my calf" reads as PainIntent (the region) and as RoutineIntent (gastrocnemius): the
+    content gives calf and calves to both. Any other word shared between slot types would make
+    more utterances ambiguous between intents; this fails when one appears."""
+    from skill.model import slot_words
+
+    words = slot_words(us_model)
+    shared = {
+        (a, b, w) for a in words for b in words if a < b for w in set(words[a]) & set(words[b])
+    }
+    assert shared == {("Muscle", "Region", "calf"), ("Muscle", "Region", "calves")}
+    assert {r.intent for r in understand(us_model, "my calf")} == {"PainIntent", "RoutineIntent"}
