@@ -15,6 +15,7 @@ import re
 import shutil
 import subprocess
 import sys
+import textwrap
 import time
 import urllib.error
 import urllib.request
@@ -257,7 +258,19 @@ class Screen:
         self.line(f"{INDENT}[card] {card.get('title', '')}".rstrip())
         body = str(card.get("content") or card.get("text") or "")
         for text in body.splitlines():
-            self.line(f"{INDENT}  {text}".rstrip())
+            # Wrapped under the title; a list item's lines hang under its first word.
+            bullet = re.match(r"(\d+\.|-) ", text)
+            hang = " " * len(bullet.group(0)) if bullet else ""
+            self.line(
+                textwrap.fill(
+                    text,
+                    self.width,
+                    initial_indent=f"{INDENT}  ",
+                    subsequent_indent=f"{INDENT}  {hang}",
+                )
+                if text.strip()
+                else ""
+            )
 
     def exchange(self, request: Envelope, response: Envelope) -> None:
         if request["request"]["type"] == "SessionEndedRequest":
@@ -462,4 +475,6 @@ def say(args: Any, out: TextIO | None = None) -> int:
     screen.understood(understood, args.intents)
     for request, response in exchanges:
         screen.exchange(request, response)
+    if client.in_session and session_file is None:
+        screen.note("the skill is waiting for an answer: keep the session with --session FILE")
     return 0
