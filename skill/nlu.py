@@ -69,10 +69,10 @@ BUILT_IN_PHRASES: Mapping[str, tuple[str, ...]] = {
     ),
     "AMAZON.NextIntent": (
         "next", "next step", "next one", "skip", "skip it", "skip this", "skip this step",
-        "go on", "move on", "go forward", "forward",
+        "skip forward", "go on", "move on", "go forward", "forward",
     ),
     "AMAZON.PreviousIntent": (
-        "previous", "previous step", "go back", "back up", "last step",
+        "previous", "previous step", "go back", "back up", "skip back", "last step",
         "the step before", "go to the previous step",
     ),
     "AMAZON.RepeatIntent": (
@@ -83,7 +83,9 @@ BUILT_IN_PHRASES: Mapping[str, tuple[str, ...]] = {
         "start over", "restart", "start again", "begin again", "from the top",
         "from the beginning", "start from the beginning",
     ),
-    "AMAZON.PauseIntent": ("pause", "pause it", "hold on", "give me a minute", "take a break"),
+    "AMAZON.PauseIntent": (
+        "pause", "pause it", "pause that", "hold on", "give me a minute", "take a break",
+    ),
     "AMAZON.ResumeIntent": (
         "resume", "continue", "carry on", "keep going", "unpause",
         "pick up where i left off", "pick up where we left off",
@@ -104,9 +106,8 @@ CONNECTORS = ("to", "for", "about", "if", "whether", "that", "and")
 LEADING_FILLER = ("um", "uh", "er", "erm", "so", "okay so", "ok so", "well", "hey", "oh")
 TRAILING_FILLER = ("please", "thanks", "thank you")
 WAKE_WORD = "alexa"
-MIN_UNRESOLVED_WORDS = (
-    2  # an unresolved slot may take this many words even if its values are shorter
-)
+# An unresolved slot may take this many words even if its type's values are all shorter.
+MIN_UNRESOLVED_WORDS = 2
 CLOSEST = 3  # how many samples a Fallback names
 
 Kind = Literal["launch", "intent", "end"]
@@ -261,7 +262,8 @@ class Understanding:
 
     @property
     def matched(self) -> bool:
-        return self.kind != "intent" or self.intent != FALLBACK
+        """False when no sample matched (a Fallback sample of the model is a match)."""
+        return self.kind != "intent" or self.sample is not None
 
     def request(self, locale: str = "en-US", skill_id: str = LOCAL_SKILL_ID) -> dict[str, Any]:
         """The ``request`` part of the envelope (``end`` has none: Alexa ends the session)."""
@@ -272,7 +274,7 @@ class Understanding:
         raise ValueError(f"'{self.text}' ends the session; it has no request of its own")
 
     def describe(self) -> str:
-        """``PainIntent region=knee aspect=outside~'outside'``: ids, and ``~'words'`` unmatched."""
+        """``PainIntent region~'elbow' side=left``: ids, and ``~'words'`` for words not matched."""
         if self.kind == "launch":
             return "LaunchRequest"
         if self.kind == "end":

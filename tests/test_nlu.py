@@ -162,6 +162,8 @@ def test_gibberish_is_a_fallback_that_names_the_closest_samples(model: Model) ->
     assert set(understood.closest) <= samples
     assert any("{region}" in s for s in understood.closest), understood.closest
     assert model.understand("flurble wibble zonk").intent == FALLBACK
+    out_of_domain = model.understand("what's the weather")  # a Fallback sample of the model
+    assert out_of_domain.intent == FALLBACK and out_of_domain.matched
 
 
 def test_the_envelope_is_the_one_the_tests_builder_makes(model: Model) -> None:
