@@ -58,6 +58,7 @@ class Routine:
     step: int = 0
     started: bool = False  # False while waiting for "ready" after the fetch prompt
     sides_done: list[str] = field(default_factory=list)
+    muscles: list[str] = field(default_factory=list)  # the answer's ranking, for "next muscle"
 
     @classmethod
     def from_dict(cls, data: Any) -> Routine | None:
@@ -71,6 +72,7 @@ class Routine:
                 step=max(0, int(data.get("step", 0))),
                 started=bool(data.get("started", False)),
                 sides_done=[s for s in data.get("sides_done", []) if s in ("left", "right")],
+                muscles=[m for m in data.get("muscles", []) if isinstance(m, str)],
             )
         except (KeyError, TypeError, ValueError):
             return None
@@ -132,7 +134,7 @@ class Saved:
     """What is kept across sessions for one user."""
 
     progress: Routine | None = None
-    screen: str | None = None  # "clear" once the user said no to every red flag
+    screen: str | None = None  # "clear" once the user said no to every red flag; else unasked
     known: bool = False  # has used the skill before
     saved_at: str | None = None
 
@@ -143,7 +145,7 @@ class Saved:
         screen = data.get("screen")
         return cls(
             progress=Routine.from_dict(data.get("progress")),
-            screen=screen if screen in ("clear", "flag") else None,
+            screen=screen if screen == "clear" else None,
             known=bool(data.get("known", False)),
             saved_at=data.get("saved_at") if isinstance(data.get("saved_at"), str) else None,
         )

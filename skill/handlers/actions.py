@@ -152,10 +152,12 @@ def start_routine(turn: Turn, muscle: Muscle, equipment: str | None, side: str |
         )
         equipment = None
     eq = equipment or muscle.routines[0]
-    state.routine = Routine(muscle=muscle.id, equipment=eq, side=side or state.side)
-    state.paused = False
     if muscle.id not in state.muscles:
         state.muscles = [muscle.id]
+    state.routine = Routine(
+        muscle=muscle.id, equipment=eq, side=side or state.side, muscles=list(state.muscles)
+    )
+    state.paused = False
     if turn.memory.saved.screen != "clear":
         turn.say("screen_intro")
         turn.add(text(turn.cat.safety.screen.question))

@@ -117,7 +117,7 @@ class NavigationHandler(Handler):
                 turn.ask("ask_region_short")
                 return
             state.routine = progress
-            state.muscles = state.muscles or [progress.muscle]
+            state.muscles = progress.muscles or [progress.muscle]
         routine = state.routine
         assert routine is not None
         state.paused = False
@@ -198,7 +198,7 @@ def resume(turn: Turn) -> None:
         return
     state.routine = progress
     state.side = progress.side
-    state.muscles = state.muscles or [progress.muscle]
+    state.muscles = progress.muscles or [progress.muscle]
     speak_step(turn, announce_resume=True)
 
 

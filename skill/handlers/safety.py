@@ -25,8 +25,12 @@ def red_flag_for(turn: Turn) -> RedFlag | None:
 
 
 def advise(turn: Turn, flag: RedFlag | None) -> None:
-    """Advice instead of a routine; the session ends, the screen stays unanswered."""
-    turn.memory.update(screen="flag")
+    """Advice instead of a routine; the session ends.
+
+    Nothing about the red flag is kept: the screen is forgotten, so it is asked again before
+    the next routine, and no routine is kept to be resumed without it.
+    """
+    turn.memory.update(screen=None, progress=None)
     turn.state.routine = None
     if flag is None:
         turn.say("red_flag_general")
