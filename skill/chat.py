@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import re
 import shutil
 import subprocess
@@ -338,14 +339,20 @@ class Chat:
             self.screen.exchange(self.client.last_request, response)
 
     def run(self, lines: Iterable[str]) -> None:
-        for line in lines:
+        try:
+            for line in lines:
+                try:
+                    self.turn(line)
+                except EndpointError as error:
+                    self.screen.note(str(error))
+        except KeyboardInterrupt:
+            self.screen.line()
+        # The input ended (or Ctrl-C) with a session open: the listener left; save their place.
+        if self.client.in_session:
             try:
-                self.turn(line)
+                self.end("USER_INITIATED")
             except EndpointError as error:
                 self.screen.note(str(error))
-        # The input ended with a session open: the listener walked away; save their place.
-        if self.client.in_session:
-            self.end("USER_INITIATED")
 
 
 def read_lines(stream: TextIO, out: TextIO, interactive: bool) -> Iterator[str]:
@@ -391,6 +398,12 @@ def save_session(client: Client, path: Path) -> None:
 # --------------------------------------------------------------------------- the commands
 
 
+def _quiet(args: Any) -> None:
+    """The skill's INFO logs would interleave with the conversation: warnings only, unless -v."""
+    if not getattr(args, "verbose", False):
+        logging.getLogger().setLevel(logging.WARNING)
+
+
 def _client(args: Any) -> Client:
     transport = open_transport(args.url, args.store, args.skill_id)
     client = Client(transport, locale=args.locale)
@@ -411,6 +424,7 @@ def chat(args: Any, stdin: TextIO | None = None, out: TextIO | None = None) -> i
     """``tpcoach chat``: a REPL on a terminal, one utterance a line from a pipe."""
     stdin = stdin or sys.stdin
     out = out or sys.stdout
+    _quiet(args)
     try:
         model = _model(args)
         client = _client(args)
@@ -438,6 +452,7 @@ def chat(args: Any, stdin: TextIO | None = None, out: TextIO | None = None) -> i
 def say(args: Any, out: TextIO | None = None) -> int:
     """``tpcoach say "..."``: one utterance in a fresh session or the one kept in ``--session``."""
     out = out or sys.stdout
+    _quiet(args)
     try:
         model = _model(args)
         client = _client(args)

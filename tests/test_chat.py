@@ -208,6 +208,7 @@ def test_silence_plays_the_reprompt_then_ends_the_session(env: dict[str, str]) -
     out = result.stdout
     assert "(silence: the reprompt plays)" in out
     assert out.rstrip().endswith("(session ended: EXCEEDED_MAX_REPROMPTS)"), out
+    assert " INFO " not in result.stderr, "the skill's logs stay out of the conversation"
 
 
 def test_a_hold_is_shown_as_a_countdown_and_fast_skips_the_wait(env: dict[str, str]) -> None:
