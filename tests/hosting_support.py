@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 import socket
-import uuid
 from datetime import UTC, datetime
 from typing import Any
 
 from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_model import RequestEnvelope
+
+from skill import local
 
 SKILL_ID = "amzn1.ask.skill.00000000-0000-0000-0000-000000000001"
 OTHER_SKILL_ID = "amzn1.ask.skill.99999999-9999-9999-9999-999999999999"
@@ -25,33 +26,20 @@ def launch_request(
     timestamp: str | None = None,
     request_type: str = "LaunchRequest",
 ) -> dict[str, Any]:
-    """A request envelope as Alexa sends it for "open trigger point coach"."""
-    application = {"applicationId": skill_id}
-    user = {"userId": user_id}
-    return {
-        "version": "1.0",
-        "session": {
-            "new": True,
-            "sessionId": f"amzn1.echo-api.session.{uuid.uuid4()}",
-            "application": application,
-            "user": user,
-            "attributes": {},
-        },
-        "context": {
-            "System": {
-                "application": application,
-                "user": user,
-                "device": {"deviceId": "amzn1.ask.device.TEST", "supportedInterfaces": {}},
-                "apiEndpoint": "https://api.amazonalexa.com",
-            }
-        },
-        "request": {
-            "type": request_type,
-            "requestId": f"amzn1.echo-api.request.{uuid.uuid4()}",
-            "timestamp": timestamp or now_iso(),
-            "locale": "en-US",
-        },
-    }
+    """A request envelope as Alexa sends it for "open trigger point coach" (skill/local.py
+    builds it, as for every other test)."""
+    request = local.launch_request()
+    request["type"] = request_type
+    if timestamp is not None:
+        request["timestamp"] = timestamp
+    return local.envelope(
+        request,
+        session_id=local.new_session_id(),
+        new=True,
+        attributes={},
+        user_id=user_id,
+        skill_id=skill_id,
+    )
 
 
 def envelope(body: dict[str, Any]) -> RequestEnvelope:
