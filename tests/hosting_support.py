@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import socket
-from datetime import UTC, datetime
 from typing import Any
 
 from ask_sdk_core.serialize import DefaultSerializer
@@ -14,10 +13,6 @@ from skill import local
 
 SKILL_ID = "amzn1.ask.skill.00000000-0000-0000-0000-000000000001"
 OTHER_SKILL_ID = "amzn1.ask.skill.99999999-9999-9999-9999-999999999999"
-
-
-def now_iso() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def launch_request(
