@@ -29,12 +29,12 @@ import itertools
 import json
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
 from functools import cache
 from pathlib import Path
 from typing import Any
 
+from skill import nlu
 from skill.content import Catalogue, normalise
 from skill.resolve import place_id
 
@@ -83,13 +83,8 @@ BUILT_INS = (
 )
 # What the built-ins already hear: a custom sample equal to one of these fights the built-in.
 BUILT_IN_PHRASES = frozenset(
-    {
-        *("yes", "yeah", "yes please", "sure", "no", "nope", "no thanks"),
-        *("next", "skip", "skip forward", "go back", "back", "previous", "skip back", "back up"),
-        *("repeat", "say that again", "repeat that", "resume", "continue", "keep going"),
-        *("start over", "restart", "start again", "stop", "off", "shut up", "cancel"),
-        *("never mind", "help", "help me", "home", "go home", "pause", "pause that"),
-    }
+    {p for phrases in nlu.BUILT_IN_PHRASES.values() for p in phrases}
+    | set(nlu.SHARED_WITH_BUILT_INS)
 )
 
 
@@ -1041,16 +1036,7 @@ def _explain(error: Any, best_match: Any) -> list[Any]:
     return [best_match(error.context)]
 
 
-# --------------------------------------------------------------------------- understanding samples
-
-
-@dataclass(frozen=True)
-class Reading:
-    """One way the model can understand an utterance: the intent and each slot's value id."""
-
-    intent: str
-    slots: Mapping[str, str]
-
+# --------------------------------------------------------------------------- slot words
 
 _SLOT = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
@@ -1066,50 +1052,6 @@ def slot_words(model: Json) -> dict[str, dict[str, str]]:
                 words.setdefault(w.lower(), value.get("id", ""))
         out[slot_type["name"]] = words
     return out
-
-
-def understand(model: Json, utterance: str) -> list[Reading]:
-    """Every (intent, slots) reading of ``utterance`` the model's samples allow, where a slot
-    must be filled with one of its type's words, as Alexa's catalogue match would."""
-    words = normalise(utterance).split()
-    vocab = slot_words(model)
-    readings: list[Reading] = []
-    for it in model["interactionModel"]["languageModel"]["intents"]:
-        types = {s["name"]: s["type"] for s in it.get("slots", [])}
-        for sample in it.get("samples", []):
-            for slots in _match(_tokens(sample), words, types, vocab):
-                reading = Reading(it["name"], slots)
-                if reading not in readings:
-                    readings.append(reading)
-    return readings
-
-
-def _tokens(sample: str) -> list[str]:
-    return [t if _SLOT.fullmatch(t) else normalise(t) for t in sample.split()]
-
-
-def _match(
-    tokens: Sequence[str],
-    words: Sequence[str],
-    types: Mapping[str, str],
-    vocab: Mapping[str, Mapping[str, str]],
-) -> Iterator[dict[str, str]]:
-    if not tokens:
-        if not words:
-            yield {}
-        return
-    head, rest = tokens[0], tokens[1:]
-    slot = _SLOT.fullmatch(head)
-    if slot is None:
-        if words and words[0] == head:
-            yield from _match(rest, words[1:], types, vocab)
-        return
-    known = vocab.get(types.get(slot.group(1), ""), {})
-    for n in range(1, len(words) + 1):
-        ident = known.get(" ".join(words[:n]))
-        if ident is not None:
-            for more in _match(rest, words[n:], types, vocab):
-                yield {slot.group(1): ident, **more}
 
 
 # --------------------------------------------------------------------------- checks
@@ -1358,7 +1300,8 @@ def _check_example(phrase: str, invocation: str, model: Json) -> str | None:
     first, _, after = request.partition(" ")
     if first in CONNECTING_WORDS:
         candidates.append(after)
-    if any(understand(model, c) for c in candidates):
+    compiled = nlu.compile_model(model)
+    if any(nlu.readings(compiled, c) for c in candidates):
         return None
     return f"asks '{request}', which is no sample utterance of the model"
 

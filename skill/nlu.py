@@ -99,6 +99,10 @@ BUILT_IN_PHRASES: Mapping[str, tuple[str, ...]] = {
     "AMAZON.NavigateHomeIntent": ("go home", "home", "go to home", "main menu"),
 }  # fmt: skip
 
+# Words a built-in also hears on a device but that the terminal leaves to the model's samples:
+# "back" answers "which part of your knee?" (the handlers take PreviousIntent as "back" there).
+SHARED_WITH_BUILT_INS = ("back", "off")
+
 EXIT_PHRASES = frozenset({"exit", "quit"})
 LAUNCH_VERBS = ("open", "start", "launch", "begin", "load", "run", "use", "talk to", "play")
 ONE_SHOT_VERBS = ("ask", "tell")
@@ -440,6 +444,18 @@ def _fallback(model: Model, said: str, text: str, *, new_session: bool) -> Under
     )
 
 
+def readings(model: Model, utterance: str) -> list[tuple[str, dict[str, str]]]:
+    """Every (intent, slot ids) reading the samples allow with every slot resolved, as a
+    catalogue match would: for checks that an utterance means one thing, and the right one."""
+    out: list[tuple[str, dict[str, str]]] = []
+    for match in _matches(model, words(utterance)):
+        if match.unresolved == 0:
+            reading = (match.sample.intent, {k: str(v.id) for k, v in match.slots.items()})
+            if reading not in out:
+                out.append(reading)
+    return out
+
+
 def understand(model: Model, utterance: str) -> Understanding:
     """What Alexa would send for ``utterance``, given this model."""
     tokens = words(utterance)
@@ -465,6 +481,7 @@ __all__ = [
     "compile_model",
     "load_model",
     "model_path",
+    "readings",
     "understand",
     "words",
 ]

@@ -25,15 +25,14 @@ from skill.model import (
     MANIFEST_SCHEMA,
     MODEL_SCHEMA,
     SPEC,
-    Reading,
     build,
     check_model,
     interaction_model,
     schema_problems,
     strict_definitions,
-    understand,
     write_model,
 )
+from skill.nlu import compile_model, readings
 
 Json = dict[str, Any]
 
@@ -148,8 +147,13 @@ def test_custom_intents_carry_many_phrasings(us_model: Json) -> None:
     assert counts["ReadyIntent"] >= 15
 
 
-def only(readings: list[Reading], intent: str) -> list[dict[str, str]]:
-    return [dict(r.slots) for r in readings if r.intent == intent]
+def understand(model: Json, utterance: str) -> list[tuple[str, dict[str, str]]]:
+    """Every fully resolved reading of the utterance, by the same matcher chat and tests use."""
+    return readings(compile_model(model), utterance)
+
+
+def only(found: list[tuple[str, dict[str, str]]], intent: str) -> list[dict[str, str]]:
+    return [slots for name, slots in found if name == intent]
 
 
 def test_every_region_can_be_asked_about_by_its_name(cat: Catalogue, us_model: Json) -> None:
@@ -230,9 +234,9 @@ def test_every_condition_muscle_topic_and_red_flag_is_reachable(
 def test_utterances_mean_what_they_say(
     us_model: Json, utterance: str, intent: str, slots: dict[str, str]
 ) -> None:
-    readings = understand(us_model, utterance)
-    assert Reading(intent, slots) in readings, readings
-    assert {r.intent for r in readings} == {intent}, f"'{utterance}' is ambiguous: {readings}"
+    found = understand(us_model, utterance)
+    assert (intent, slots) in found, found
+    assert {name for name, _ in found} == {intent}, f"'{utterance}' is ambiguous: {found}"
 
 
 def test_the_example_phrases_are_samples_of_the_model(us_model: Json) -> None:
@@ -558,4 +562,4 @@ def test_only_calf_words_name_both_a_place_and_a_muscle(us_model: Json) -> None:
         (a, b, w) for a in words for b in words if a < b for w in set(words[a]) & set(words[b])
     }
     assert shared == {("Muscle", "Region", "calf"), ("Muscle", "Region", "calves")}
-    assert {r.intent for r in understand(us_model, "my calf")} == {"PainIntent", "RoutineIntent"}
+    assert {name for name, _ in understand(us_model, "my calf")} == {"PainIntent", "RoutineIntent"}

@@ -7,6 +7,7 @@ from ask_sdk_core.utils import get_intent_name
 
 from skill.content import Muscle
 from skill.handlers.actions import (
+    answer_outcome,
     move,
     offer_next_muscle,
     other_side,
@@ -18,8 +19,15 @@ from skill.handlers.actions import (
     valid_progress,
 )
 from skill.handlers.base import Handler, Turn
-from skill.resolve import NotUnderstood, resolve_muscle, resolve_simple, vocabulary
-from skill.state import OTHER_SIDE, READY, REGION, RESUME, State, load_state
+from skill.resolve import (
+    Heard,
+    NotUnderstood,
+    resolve_muscle,
+    resolve_place,
+    resolve_simple,
+    vocabulary,
+)
+from skill.state import ASPECT, OTHER_SIDE, READY, REGION, RESUME, State, load_state
 
 NEXT = "AMAZON.NextIntent"
 PREVIOUS = "AMAZON.PreviousIntent"
@@ -101,6 +109,15 @@ class NavigationHandler(Handler):
     def respond(self, turn: Turn) -> None:
         intent = get_intent_name(turn.hi)
         state = turn.state
+        if intent == PREVIOUS and state.pending == ASPECT and state.region:
+            # "Back" answering "which part of your knee?" can reach Alexa's PreviousIntent.
+            region = turn.cat.regions[state.region]
+            if "back" in region.aspects:
+                outcome = resolve_place(
+                    turn.cat, Heard(id=region.id), Heard(id="back"), Heard(id=state.side)
+                )
+                answer_outcome(turn, outcome)
+                return
         if state.pending == READY and state.routine is not None:
             # Waiting for the fetch: repeat says it again, anything else starts at step one.
             if intent == REPEAT:
