@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import socket
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from ask_sdk_core.serialize import DefaultSerializer
@@ -54,3 +57,21 @@ def closed_loopback_port() -> int:
         sock.bind(("127.0.0.1", 0))
         port: int = sock.getsockname()[1]
     return port
+
+
+@contextmanager
+def local_endpoint() -> Iterator[str]:
+    """The skill's web entry on an ephemeral loopback port, verification off, memory store (as
+    ``tpcoach serve --no-verify``): yields the URL to POST requests to."""
+    from werkzeug.serving import make_server
+
+    from skill.web import create_app
+
+    server = make_server("127.0.0.1", 0, create_app(verify=False, store="memory"), threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}/alexa"
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)

@@ -9,7 +9,6 @@ import os
 import stat
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,6 +21,7 @@ from skill.local import Client
 from skill.nlu import load_model
 from skill.speech import pause
 from skill.state import SESSION_KEY
+from tests.hosting_support import local_endpoint
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -273,18 +273,8 @@ def test_speak_without_espeak_says_how_to_install_it(env: dict[str, str], tmp_pa
 @pytest.fixture
 def endpoint() -> Iterator[str]:
     """The web entry on a loopback port, without verification (as `tpcoach serve --no-verify`)."""
-    from werkzeug.serving import make_server
-
-    from skill.web import create_app
-
-    server = make_server("127.0.0.1", 0, create_app(verify=False, store="memory"), threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}/alexa"
-    finally:
-        server.shutdown()
-        thread.join(timeout=5)
+    with local_endpoint() as url:
+        yield url
 
 
 def test_chat_and_say_talk_to_a_running_endpoint(env: dict[str, str], endpoint: str) -> None:

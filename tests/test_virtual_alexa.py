@@ -22,20 +22,17 @@ import json
 import os
 import shutil
 import subprocess
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-from werkzeug.serving import make_server
 
 from skill.content import catalogue
 from skill.model import CUSTOM_MODELS, DEFAULT_PACKAGE, PROJECT_ROOT
 from skill.speech import plain
 from skill.state import SESSION_KEY
-from skill.stores import open_store
-from skill.web import create_app
+from tests.hosting_support import local_endpoint
 
 RUNNER = PROJECT_ROOT / "tests" / "va" / "run.js"
 VIRTUAL_ALEXA = PROJECT_ROOT / "node_modules" / "virtual-alexa" / "package.json"
@@ -320,15 +317,8 @@ CONVERSATIONS: dict[str, list[Turn]] = {
 @pytest.fixture(scope="module")
 def skill_url() -> Iterator[str]:
     """The skill's web entry, on an ephemeral loopback port, verification off, memory store."""
-    app = create_app(verify=False, store=open_store("memory"))
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}/alexa"
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
+    with local_endpoint() as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
