@@ -31,7 +31,7 @@ def your(side: str | None) -> str:
 
 
 def place_phrase(turn: Turn, region: str, aspect: str | None, side: str | None) -> str:
-    """ "the outside of your left knee", "your left Achilles"."""
+    """The place with its preposition: "on the outside of your left knee", "in your Achilles"."""
     name = turn.cat.regions[region].name
     key = f"place_{aspect}" if aspect and aspect != ANY_ASPECT else "place_any"
     return turn.words(key, your=your(side), region=name)
@@ -83,20 +83,19 @@ def answer(turn: Turn, ans: Answer) -> None:
     state.region, state.aspect = ans.region.id, ans.location.aspect
     state.side = ans.side or state.side
     state.muscles = [m.id for m in muscles]
-    place = (
-        ans.condition.name
-        if ans.condition
-        else place_phrase(turn, ans.region.id, ans.location.aspect, state.side)
-    )
+    place = place_phrase(turn, ans.region.id, ans.location.aspect, state.side)
     first = muscles[0]
-    turn.say("answer", place=place, muscle=first.name)
+    if ans.condition:
+        turn.say("answer_condition", condition=ans.condition.name, muscle=first.name)
+    else:
+        turn.say("answer", place=place, muscle=first.name)
     turn.add(text(first.refers))
     if len(muscles) > 1:
         turn.say("answer_also", muscles=[m.name for m in muscles[1:3]])
     if ans.location.note:
         turn.say(ans.location.note)
     turn.card(
-        turn.words("card_answer", place=place, muscles=[m.name for m in muscles])
+        turn.words("card_answer", place=place, muscles=", ".join(m.name for m in muscles))
         + "\n\n"
         + "\n".join(f"- {m.name}: {m.refers}" for m in muscles)
     )
