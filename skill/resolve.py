@@ -335,6 +335,14 @@ def resolve_place(
         return Ask("aspect", reg.aspects, region=reg.id, side=side_id)
     if not reg.question_aspects:
         return Answer(reg, reg.locations[reg.aspects[0]], side_id, cond)
+    if aspect.text and aspect_id is None:
+        # A place word heard where an aspect was expected: "the arch of my foot".
+        for text in (f"{aspect.text} of my {reg.name}", aspect.text):
+            found = match_word(text, vocab.places)
+            if isinstance(found, str) and vocab.place_meaning[found].region == reg.id:
+                within = vocab.place_meaning[found].aspect
+                if within is not None and within in reg.locations:
+                    return Answer(reg, reg.locations[within], side_id, cond)
     if not aspect.empty and aspect_id is None:
         return NotUnderstood("aspect", aspect.text or "", reg.aspects, region=reg.id, side=side_id)
     return Ask("aspect", reg.aspects, region=reg.id, side=side_id)

@@ -551,15 +551,22 @@ def test_an_endpoint_must_be_an_arn_or_https(
     assert "endpoint" not in read(package / MANIFEST)["manifest"]["apis"]["custom"]
 
 
-def test_only_calf_words_name_both_a_place_and_a_muscle(us_model: Json) -> None:
+def test_only_calf_and_it_band_words_name_both_a_place_and_a_muscle(us_model: Json) -> None:
     """ "my calf" reads as PainIntent (the region) and as RoutineIntent (gastrocnemius): the
-    content gives calf and calves to both. Any other word shared between slot types would make
-    more utterances ambiguous between intents; this fails when one appears."""
+    content gives calf and calves to both, and the IT band words to the outside of the knee and
+    to the TFL (the muscle that pulls on the band, whose routine "roll my IT band" gets). Any
+    other word shared between slot types would make more utterances ambiguous between intents;
+    this fails when one appears."""
     from skill.model import slot_words
 
     words = slot_words(us_model)
     shared = {
         (a, b, w) for a in words for b in words if a < b for w in set(words[a]) & set(words[b])
     }
-    assert shared == {("Muscle", "Region", "calf"), ("Muscle", "Region", "calves")}
+    it_band = {"it band", "i t band", "itb", "iliotibial band"}
+    assert shared == {("Muscle", "Region", w) for w in {"calf", "calves", *it_band}}
     assert {name for name, _ in understand(us_model, "my calf")} == {"PainIntent", "RoutineIntent"}
+    assert only(understand(us_model, "roll my IT band"), "RoutineIntent") == [{"muscle": "tfl"}]
+    assert {"region": "knee_outside"} in only(
+        understand(us_model, "why does my IT band hurt"), "PainIntent"
+    )

@@ -159,3 +159,9 @@ def test_no_word_names_two_places() -> None:
     words += [w for c in CAT.conditions.values() for w in c.words]
     assert len(words) == len(set(words))
     assert all(w in vocab.places for w in words)
+
+
+def test_a_place_word_heard_as_the_aspect_is_understood() -> None:
+    outcome = resolve_place(CAT, Heard(id="foot"), Heard(text="arch"))
+    assert isinstance(outcome, Answer)
+    assert (outcome.region.id, outcome.location.aspect) == ("foot", "bottom")

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from skill.content import RedFlag
-from skill.handlers.actions import fetch
+from skill.handlers.actions import answer_outcome, fetch
 from skill.handlers.base import Handler, Turn
-from skill.resolve import match_word
+from skill.resolve import NOTHING, Heard, match_word, resolve_place
 from skill.speech import text
 from skill.state import RED_FLAG, SCREEN, State
 
@@ -71,12 +71,23 @@ class ScreenNoHandler(Handler):
 
 
 class SymptomHandler(Handler):
-    """A red flag named at any point ("I felt a pop", "my calf is swollen"), or which one."""
+    """A red flag named at any point ("I felt a pop", "my calf is swollen"), or which one.
+
+    Words that name no red flag ("I have a knot in my glute") get no red-flag advice: after a
+    yes to the screen they get the advice for all of them; otherwise they are taken as a place.
+    """
 
     intents = ("SymptomIntent",)
 
     def respond(self, turn: Turn) -> None:
-        advise(turn, red_flag_for(turn))
+        flag = red_flag_for(turn)
+        if flag is not None or turn.state.pending == RED_FLAG:
+            advise(turn, flag)
+            return
+        region, side = turn.heard("region"), turn.heard("side")
+        if region.empty:
+            region = Heard(text=turn.heard("symptom").text)
+        answer_outcome(turn, resolve_place(turn.cat, region, NOTHING, side))
 
 
 class RedFlagUnclearHandler(Handler):
