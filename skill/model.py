@@ -225,6 +225,25 @@ PLACES = (
     "the {aspect} of my {region}",
     "the {aspect} of my {side} {region}",
 )
+# When it hurts, said after the place: "my heel hurts in the morning".
+WHEN = (
+    "when I run",
+    "when I'm running",
+    "after running",
+    "after I run",
+    "after a run",
+    "after long runs",
+    "in the morning",
+    "when I wake up",
+    "first thing in the morning",
+    "at night",
+    "when I walk",
+    "going downhill",
+    "going down stairs",
+    "on the stairs",
+    "when I sit",
+    "when I stand up",
+)
 # A place as the first half of a compound noun: "outer knee pain".
 PAIN_NOUNS = ("{region} pain", "{side} {region} pain", "{aspect} {region} pain")
 
@@ -380,6 +399,9 @@ CONDITIONS = (
     "what causes {condition} in runners",
     "what muscles cause {condition}",
     "which muscles cause {condition}",
+    "which muscle causes {condition}",
+    "what muscle causes {condition}",
+    "which muscle is causing my {condition}",
     "what can I do about {condition}",
     "how do I fix {condition}",
     "how do I treat {condition}",
@@ -422,10 +444,25 @@ ASPECT_ANSWERS = (
 )
 
 
+# Carriers that take a "when" after the place.
+PLACE_WHEN_CARRIERS = (
+    "why does {P} hurt {W}",
+    "{P} hurts {W}",
+    "{P} aches {W}",
+    "{P} is sore {W}",
+    "pain in {P} {W}",
+    "I have pain in {P} {W}",
+    "I get pain in {P} {W}",
+)
+PAIN_NOUN_WHEN_CARRIERS = ("{N} {W}", "I get {N} {W}", "I have {N} {W}")
+
+
 def pain_samples() -> list[str]:
     return _unique(
         [
             *cross(PLACE_CARRIERS, P=PLACES),
+            *cross(PLACE_WHEN_CARRIERS, P=PLACES, W=WHEN),
+            *cross(PAIN_NOUN_WHEN_CARRIERS, N=PAIN_NOUNS, W=WHEN),
             *cross(PAIN_NOUN_CARRIERS, N=PAIN_NOUNS),
             *SORE_PLACES,
             *CONDITIONS,
@@ -508,6 +545,15 @@ MUSCLE_CARRIERS = (
     "{M} please",
 )
 ROUTINE_OTHERS = (
+    # tightness named by the muscle: the routine is the answer
+    "tight {muscle}",
+    "I have tight {muscle}",
+    "my {muscle} is tight",
+    "my {muscle} are tight",
+    "my {muscle} feels tight",
+    "my {muscle} feel tight",
+    "my {muscle} are so tight",
+    "my {side} {muscle} is tight",
     "{muscle}",
     "{muscle} routine",
     "a {muscle} routine",

@@ -102,6 +102,15 @@ def answer(turn: Turn, ans: Answer) -> None:
     offer_first_with_routine(turn, muscles, equipment=None)
 
 
+def answer_muscle(turn: Turn, muscle: Muscle) -> None:
+    """Pain named by a muscle ("my hamstring hurts"): where its knots send pain, and its routine."""
+    turn.state.muscles = [muscle.id]
+    turn.say("answer_muscle", muscle=muscle.name)
+    turn.add(text(muscle.refers))
+    turn.card(f"{muscle.name}: {muscle.refers}")
+    offer_first_with_routine(turn, [muscle], equipment=None)
+
+
 def offer_first_with_routine(turn: Turn, muscles: list[Muscle], equipment: str | None) -> None:
     """Offer a routine for the first muscle that can have one; say why a muscle can't."""
     for m in muscles:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from skill.content import Muscle
 from skill.handlers.actions import (
+    answer_muscle,
     answer_outcome,
     offer_next_muscle,
     place_phrase,
@@ -10,7 +12,7 @@ from skill.handlers.actions import (
     start_routine,
 )
 from skill.handlers.base import Handler, Turn
-from skill.resolve import NOTHING, Heard, resolve_place
+from skill.resolve import NOTHING, Heard, NotUnderstood, resolve_muscle, resolve_place
 from skill.state import ASPECT, NEXT_MUSCLE, OFFER_ROUTINE, REGION, State
 
 
@@ -32,7 +34,15 @@ class PainHandler(Handler):
         if side.empty and state.side and state.pending in (ASPECT, REGION):
             side = Heard(id=state.side)
         state.aspect = None
-        answer_outcome(turn, resolve_place(turn.cat, region, aspect, side, condition))
+        outcome = resolve_place(turn.cat, region, aspect, side, condition)
+        if isinstance(outcome, NotUnderstood) and outcome.slot == "region":
+            # "My hamstring hurts": a muscle heard where a place was expected.
+            muscle = resolve_muscle(turn.cat, Heard(text=outcome.heard))
+            if isinstance(muscle, Muscle):
+                state.side = outcome.side or state.side
+                answer_muscle(turn, muscle)
+                return
+        answer_outcome(turn, outcome)
 
 
 class OfferYesHandler(Handler):
