@@ -254,7 +254,7 @@ def speak_step(turn: Turn, *, announce_resume: bool = False) -> None:
     if step.seconds:
         turn.add(hold(turn.renderer, step.seconds))
     elif step.reps:
-        turn.say("reps_start", reps=step.reps)
+        turn.say("reps_start")
         turn.add(count_reps(step.reps))
         turn.say("reps_done")
     turn.said.append(f"step:{routine.muscle}:{routine.step + 1}")
