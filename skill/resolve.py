@@ -244,6 +244,8 @@ def resolve_simple(heard: Heard, words: Mapping[str, str], known: Iterable[str])
         found = match_word(heard.text, words)
         if isinstance(found, str):
             return found
+        # A known word inside what was heard: "the lacrosse ball instead".
+        return _find_within(heard.text, words)[0]
     return None
 
 

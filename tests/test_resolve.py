@@ -165,3 +165,13 @@ def test_a_place_word_heard_as_the_aspect_is_understood() -> None:
     outcome = resolve_place(CAT, Heard(id="foot"), Heard(text="arch"))
     assert isinstance(outcome, Answer)
     assert (outcome.region.id, outcome.location.aspect) == ("foot", "bottom")
+
+
+def test_a_known_word_inside_a_longer_phrase_is_found_for_small_vocabularies() -> None:
+    from skill.resolve import resolve_simple, vocabulary
+
+    vocab = vocabulary(CAT)
+    heard = Heard(text="the lacrosse ball instead")
+    assert resolve_simple(heard, vocab.equipment, CAT.equipment) == "lacrosse_ball"
+    assert resolve_simple(Heard(text="on my left side"), vocab.sides, CAT.sides) == "left"
+    assert resolve_simple(Heard(text="a banana"), vocab.equipment, CAT.equipment) is None

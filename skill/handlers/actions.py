@@ -10,7 +10,7 @@ from skill.content import ANY_ASPECT, Muscle
 from skill.content import Routine as RoutineContent
 from skill.handlers.base import Turn
 from skill.resolve import Answer, Ask, NotUnderstood, Outcome
-from skill.speech import count_reps, hold, step_text, text
+from skill.speech import count_reps, hold, spoken_list, step_text, text
 from skill.state import (
     ASPECT,
     NEXT_MUSCLE,
@@ -211,7 +211,7 @@ def warn(turn: Turn, content: RoutineContent) -> None:
     """Where not to press, said before any pressure: with the fetch, or on resuming at step 1."""
     if content.avoid:
         zones = [turn.cat.safety.avoid_zones[z] for z in content.avoid]
-        turn.say("avoid", zones=[z.name for z in zones])
+        turn.say("avoid", zones=spoken_list([z.name for z in zones], "and"))
         turn.add(text(zones[0].why))
 
 
