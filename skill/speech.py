@@ -11,7 +11,7 @@ import random
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from xml.sax.saxutils import escape
+import html
 
 from skill.content import Catalogue, Step
 
@@ -50,7 +50,9 @@ EMPTY = Speech("")
 
 
 def text(words: str) -> Speech:
-    return Speech(escape(words.strip()))
+    # &, < and > are what SSML text must escape; html.escape does exactly that (quote=False),
+    # and costs no import of xml.sax (which pulls in urllib and email: 25 ms of cold start).
+    return Speech(html.escape(words.strip(), quote=False))
 
 
 def pause(seconds: float) -> Speech:
@@ -79,9 +81,7 @@ _TAG = re.compile(r"<[^>]+>")
 
 
 def plain(ssml: str) -> str:
-    from xml.sax.saxutils import unescape
-
-    return re.sub(r"\s+", " ", unescape(_TAG.sub(" ", ssml))).strip()
+    return re.sub(r"\s+", " ", html.unescape(_TAG.sub(" ", ssml))).strip()
 
 
 def wrap(speech: Speech) -> str:
