@@ -7,11 +7,11 @@ ten seconds, and the size limits of one response.
 
 from __future__ import annotations
 
+import html
 import random
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-import html
 
 from skill.content import Catalogue, Step
 
