@@ -11,7 +11,7 @@ import os
 import re
 import string
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from types import MappingProxyType
@@ -253,16 +253,9 @@ class Catalogue:
     safety: Safety
     responses: Mapping[str, Response]
     topics: Mapping[str, Topic]
-    versions: Mapping[str, int] = field(default_factory=dict)
 
     def routine(self, muscle: str, equipment: str) -> Routine | None:
         return self.routines.get((muscle, equipment))
-
-    def default_equipment(self, muscle: str) -> str | None:
-        """The first equipment the muscle has a routine for (the content lists the preferred one
-        first)."""
-        m = self.muscles[muscle]
-        return m.routines[0] if m.routines else None
 
 
 # --------------------------------------------------------------------------- YAML with line numbers
@@ -835,7 +828,6 @@ def _build(readers: Mapping[str, _Reader], problems: list[Problem]) -> Catalogue
         ),
         responses=MappingProxyType(responses),
         topics=MappingProxyType(topics),
-        versions=MappingProxyType({name: r.root.get("version", 0) for name, r in readers.items()}),
     )
 
 

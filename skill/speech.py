@@ -15,9 +15,7 @@ from dataclasses import dataclass, field
 
 from skill.content import Catalogue, Step
 
-MAX_SPEECH_CHARS = 8000
-MAX_BREAK_SECONDS = 10
-MAX_CARD_CHARS = 8000
+MAX_BREAK_SECONDS = 10  # Alexa refuses a longer <break>
 
 
 class Speech:
@@ -82,12 +80,6 @@ _TAG = re.compile(r"<[^>]+>")
 
 def plain(ssml: str) -> str:
     return re.sub(r"\s+", " ", html.unescape(_TAG.sub(" ", ssml))).strip()
-
-
-def wrap(speech: Speech) -> str:
-    """The outputSpeech SSML document. ask-sdk's ``speak()`` adds ``<speak>`` itself; this is for
-    checks and tools that need the whole document."""
-    return f"<speak>{speech.ssml}</speak>"
 
 
 class MissingValue(KeyError):

@@ -45,7 +45,6 @@ QUESTIONS = (
     REGION,
     ASPECT,
 )
-YES_NO = frozenset({OFFER_ROUTINE, SCREEN, RESUME, OTHER_SIDE, NEXT_MUSCLE})
 
 
 @dataclass
@@ -90,7 +89,6 @@ class State:
     offered: str | None = None  # the muscle offered by OFFER_ROUTINE / NEXT_MUSCLE
     equipment: str | None = None  # equipment asked for with the offer
     routine: Routine | None = None
-    paused: bool = False
     misses: int = 0  # consecutive turns not understood at this point
     said: list[str] = field(default_factory=list)  # response keys of the last turn
 

@@ -165,7 +165,6 @@ def start_routine(turn: Turn, muscle: Muscle, equipment: str | None, side: str |
     state.routine = Routine(
         muscle=muscle.id, equipment=eq, side=side or state.side, muscles=list(state.muscles)
     )
-    state.paused = False
     if turn.memory.saved.screen != "clear":
         turn.say("screen_intro")
         turn.add(text(turn.cat.safety.screen.question))

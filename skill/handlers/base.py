@@ -19,7 +19,7 @@ from ask_sdk_model.ui import SimpleCard
 
 from skill.content import Catalogue, catalogue
 from skill.resolve import NOTHING, Heard
-from skill.speech import EMPTY, Renderer, Speech, join, pause
+from skill.speech import Renderer, Speech, join, pause
 from skill.state import Memory, State, load_state, store_state
 
 _rng = random.Random()
@@ -137,4 +137,4 @@ def intents_of(handlers: Iterable[Handler]) -> set[str]:
     return {i for h in handlers for i in h.intents}
 
 
-__all__ = ["EMPTY", "Handler", "Turn", "heard", "intents_of"]
+__all__ = ["Handler", "Turn", "heard", "intents_of"]

@@ -137,7 +137,6 @@ class NavigationHandler(Handler):
             state.muscles = progress.muscles or [progress.muscle]
         routine = state.routine
         assert routine is not None
-        state.paused = False
         if intent in (NEXT, "ReadyIntent"):
             total = len(routine_content(turn, routine).steps)
             if routine.step >= total - 1:
@@ -165,7 +164,6 @@ class PauseHandler(Handler):
             turn.say("nothing_to_pause")
             return
         turn.memory.update(progress=routine)
-        turn.state.paused = True
         turn.say("paused", number=routine.step + 1)
 
 
