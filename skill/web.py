@@ -412,6 +412,12 @@ def serve(
         return 2
     if not verify:
         print(f"\n*** {NO_VERIFY_WARNING} ***\n", file=sys.stderr)
+    elif skill_id is None:
+        print(
+            "tpcoach serve: no skill id set, so requests signed by Alexa for any skill are"
+            f" answered; set --skill-id or {SKILL_ID_ENV} to your skill's id.",
+            file=sys.stderr,
+        )
     print(
         f"tpcoach serve: POST http://{host}:{port}{ALEXA_ROUTE}  store={store_url}  "
         f"skill_id={skill_id or '(any)'}  verification={'on' if verify else 'OFF'}",
