@@ -49,10 +49,7 @@ import json, os, time
 event = json.loads(os.environ["BENCH_EVENT"])
 """
 
-BARE_COLD = (
-    _EVENT
-    + """
-t0 = time.perf_counter()
+BARE_SETUP = """
 from ask_sdk_core.skill_builder import SkillBuilder
 from ask_sdk_core.utils import is_request_type
 sb = SkillBuilder()
@@ -61,24 +58,22 @@ def launch(handler_input):
     speak = "Welcome to Trigger Point Coach. Where does it hurt?"
     return handler_input.response_builder.speak(speak).ask("Where does it hurt?").response
 handler = sb.lambda_handler()
-answer = handler(event, None)
-t1 = time.perf_counter()
-assert "outputSpeech" in answer["response"]
-print(json.dumps({"cold_s": t1 - t0}))
 """
-)
+ENTRY_SETUP = "from skill.lambda_function import handler"
 
-ENTRY_COLD = (
+COLD = (
     _EVENT
     + """
 t0 = time.perf_counter()
-from skill.lambda_function import handler
+%s
 answer = handler(event, None)
 t1 = time.perf_counter()
 assert "outputSpeech" in answer["response"]
 print(json.dumps({"cold_s": t1 - t0}))
 """
 )
+BARE_COLD = COLD % BARE_SETUP
+ENTRY_COLD = COLD % ENTRY_SETUP
 
 WARM = """
 import json, os, time, statistics
@@ -94,18 +89,6 @@ for _ in range(n):
     times.append(time.perf_counter() - t)
 print(json.dumps({"warm_s": statistics.median(times)}))
 """
-
-BARE_SETUP = """
-from ask_sdk_core.skill_builder import SkillBuilder
-from ask_sdk_core.utils import is_request_type
-sb = SkillBuilder()
-@sb.request_handler(can_handle_func=is_request_type("LaunchRequest"))
-def launch(handler_input):
-    speak = "Welcome to Trigger Point Coach. Where does it hurt?"
-    return handler_input.response_builder.speak(speak).ask("Where does it hurt?").response
-handler = sb.lambda_handler()
-"""
-ENTRY_SETUP = "from skill.lambda_function import handler"
 
 
 def _clean_env(**extra: str) -> dict[str, str]:
