@@ -136,6 +136,8 @@ class Vocabulary:
     sides: Mapping[str, str]
     muscles: Mapping[str, str]
     equipment: Mapping[str, str]
+    symptoms: Mapping[str, str]  # red-flag word -> red flag id
+    topics: Mapping[str, str]
 
 
 @cache
@@ -168,6 +170,8 @@ def vocabulary(cat: Catalogue) -> Vocabulary:
             for m in cat.muscles.values()
         ),
         equipment=_words((e.id, (e.name, *e.words)) for e in cat.equipment.values()),
+        symptoms=_words((f.id, f.words) for f in cat.safety.red_flags),
+        topics=_words((t.id, t.words) for t in cat.topics.values()),
     )
 
 
@@ -187,11 +191,21 @@ def _strip(text: str) -> str:
     return " ".join(t for t in normalise(text).split() if t not in FILLERS)
 
 
-@cache
-def _stripped_choices(words: tuple[tuple[str, str], ...]) -> dict[str, str]:
+# Each vocabulary's words without fillers, computed once per vocabulary (keyed by identity: the
+# vocabularies live as long as their catalogue; the mapping is held so its id is not reused).
+_STRIPPED: dict[int, tuple[Mapping[str, str], dict[str, str]]] = {}
+
+
+def _stripped_choices(words: Mapping[str, str]) -> dict[str, str]:
+    hit = _STRIPPED.get(id(words))
+    if hit is not None and hit[0] is words:
+        return hit[1]
     out: dict[str, str] = {}
-    for w, ident in words:
+    for w, ident in sorted(words.items()):
         out.setdefault(_strip(w) or w, ident)
+    if len(_STRIPPED) > 64:  # a caller passing fresh mappings must not grow this without end
+        _STRIPPED.clear()
+    _STRIPPED[id(words)] = (words, out)
     return out
 
 
@@ -207,7 +221,7 @@ def match_word(text: str, words: Mapping[str, str]) -> str | tuple[str, ...] | N
     if norm in words:
         return words[norm]
     stripped = _strip(norm)
-    choices = _stripped_choices(tuple(sorted(words.items())))
+    choices = _stripped_choices(words)
     if stripped in choices:
         return choices[stripped]
     if not stripped:

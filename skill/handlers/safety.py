@@ -5,7 +5,7 @@ from __future__ import annotations
 from skill.content import RedFlag
 from skill.handlers.actions import answer_outcome, fetch
 from skill.handlers.base import Handler, Turn
-from skill.resolve import NOTHING, Heard, match_word, resolve_place
+from skill.resolve import NOTHING, Heard, match_word, resolve_place, vocabulary
 from skill.speech import text
 from skill.state import RED_FLAG, SCREEN, State
 
@@ -17,8 +17,7 @@ def red_flag_for(turn: Turn) -> RedFlag | None:
     if heard.id in flags:
         return flags[heard.id]
     if heard.text:
-        words = {w: f.id for f in flags.values() for w in f.words}
-        found = match_word(heard.text, words)
+        found = match_word(heard.text, vocabulary(turn.cat).symptoms)
         if isinstance(found, str):
             return flags[found]
     return None

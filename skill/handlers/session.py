@@ -13,7 +13,7 @@ from ask_sdk_model import Response
 
 from skill.handlers.actions import offer_resume, reask, routine_content, valid_progress
 from skill.handlers.base import Handler, Turn
-from skill.resolve import match_word
+from skill.resolve import match_word, vocabulary
 from skill.speech import text
 from skill.state import ASPECT, NEXT_MUSCLE, OFFER_ROUTINE, READY, REGION, SCREEN, load_state
 
@@ -53,7 +53,7 @@ class AboutHandler(Handler):
         topics = turn.cat.topics
         topic = topics.get(heard.id or "")
         if topic is None and heard.text:
-            found = match_word(heard.text, {w: t.id for t in topics.values() for w in t.words})
+            found = match_word(heard.text, vocabulary(turn.cat).topics)
             topic = topics.get(found) if isinstance(found, str) else None
         if topic is None:
             turn.say("about_unknown", options=[t.name for t in topics.values()])
