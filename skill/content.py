@@ -21,13 +21,39 @@ import yaml
 
 CONTENT_ENV = "TPCOACH_CONTENT"
 DEFAULT_CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
-FILES = ("regions.yaml", "muscles.yaml", "routines.yaml", "safety.yaml", "responses.yaml")
+FILES = (
+    "regions.yaml",
+    "muscles.yaml",
+    "routines.yaml",
+    "safety.yaml",
+    "responses.yaml",
+    "utterances.yaml",
+)
+LOCALES = ("en-US", "en-GB", "en-CA", "en-AU", "en-IN")
+# The built-in intents whose phrasings utterances.yaml lists under answers.
+BUILT_IN_ANSWERS = (
+    "AMAZON.YesIntent",
+    "AMAZON.NoIntent",
+    "AMAZON.NextIntent",
+    "AMAZON.PreviousIntent",
+    "AMAZON.RepeatIntent",
+    "AMAZON.StartOverIntent",
+    "AMAZON.PauseIntent",
+    "AMAZON.ResumeIntent",
+    "AMAZON.HelpIntent",
+    "AMAZON.StopIntent",
+    "AMAZON.CancelIntent",
+    "AMAZON.NavigateHomeIntent",
+)
+# Meanings the backend reads inside a sentence, beside the built-ins.
+MEANINGS = ("ready", "unsure", "more", "see_pt", "switch", "routine")
 
 ASPECT_IDS = ("front", "back", "outside", "inside", "deep", "top", "bottom")
 ANY_ASPECT = "any"
 LIKELIHOODS = ("most_common", "common", "less_common")
 STEP_KINDS = ("setup", "find", "pressure", "hold", "move", "finish")
 STEP_PLACEHOLDERS = frozenset({"your", "other", "equipment"})
+ADVICE_PLACEHOLDERS = frozenset({"emergency", "urgent"})
 
 
 # --------------------------------------------------------------------------- errors
@@ -201,12 +227,27 @@ class Sourced:
 
 
 @dataclass(frozen=True)
+class ScreenExtra:
+    """One more question for the screen before work on some muscles, and the flag a yes means."""
+
+    id: str
+    question: str
+    flag: str
+    muscles: frozenset[str]
+    source: str
+
+
+@dataclass(frozen=True)
 class Screen:
-    """The one yes/no question before a first routine, and the caution said after a no."""
+    """The yes/no question before each routine session, and the caution said after a no."""
 
     question: str
     caution: Sourced
     source: str
+    extra: tuple[ScreenExtra, ...] = ()
+
+    def extras_for(self, muscle: str) -> tuple[ScreenExtra, ...]:
+        return tuple(e for e in self.extra if muscle in e.muscles)
 
 
 @dataclass(frozen=True)
@@ -217,6 +258,8 @@ class Safety:
     avoid_zones: Mapping[str, AvoidZone]
     see_pt: Sourced
     disclaimer: Sourced
+    numbers: Mapping[str, Mapping[str, str]]  # locale -> {emergency, urgent}
+    not_signs: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -237,6 +280,27 @@ class Topic:
     source: str
 
 
+@dataclass(frozen=True)
+class Language:
+    """What the skill hears around the content's own words (``utterances.yaml``)."""
+
+    launch: tuple[str, ...]
+    one_shot: tuple[str, ...]
+    connectors: tuple[str, ...]
+    exit: tuple[str, ...]
+    wake: tuple[str, ...]
+    leading_fillers: tuple[str, ...]
+    trailing_fillers: tuple[str, ...]
+    within_fillers: frozenset[str]
+    openers: tuple[str, ...]
+    second_words: tuple[str, ...]
+    answers: Mapping[str, tuple[str, ...]]  # built-in intent -> phrasings
+    meanings: Mapping[str, tuple[str, ...]]  # ready, unsure, more, ... -> phrasings
+    out_of_domain: tuple[str, ...]
+    body_words: Mapping[str, tuple[str, ...]]  # "leg" -> region ids to offer
+    locale_say: Mapping[str, Mapping[str, str]]  # locale -> spoken word -> the locale's word
+
+
 @dataclass(frozen=True, eq=False)  # hashed by identity: one catalogue per load
 class Catalogue:
     """Everything the skill knows and says, read once from ``content/``."""
@@ -253,6 +317,7 @@ class Catalogue:
     safety: Safety
     responses: Mapping[str, Response]
     topics: Mapping[str, Topic]
+    language: Language
 
     def routine(self, muscle: str, equipment: str) -> Routine | None:
         return self.routines.get((muscle, equipment))
@@ -673,15 +738,56 @@ def _build(readers: Mapping[str, _Reader], problems: list[Problem]) -> Catalogue
         question = saf.get_str(screen_node, "question")
         screen_source = check_source(saf, screen_node)
         caution = _sourced(saf, saf.get_map(screen_node, "caution"), "text", check_source)
+        extras = []
+        for node in saf.maps(screen_node, "extra", required=False):
+            eid, eq = saf.get_str(node, "id"), saf.get_str(node, "question")
+            flag, esrc = saf.get_str(node, "flag"), check_source(saf, node)
+            ems = saf.get_words(node, "muscles")
+            for muscle_id in ems:
+                if muscle_id not in muscles:
+                    saf.problem(saf.line_of(node, "muscles"), f"unknown muscle '{muscle_id}'")
+            if eid and eq and flag:
+                extras.append((ScreenExtra(eid, eq, flag, frozenset(ems), esrc), node))
         if question and caution:
-            screen = Screen(question, caution, screen_source)
+            screen = Screen(question, caution, screen_source, tuple(e for e, _ in extras))
     red_flags = []
     for node in saf.maps(saf.root, "red_flags"):
         fid, advice = saf.get_str(node, "id"), saf.get_str(node, "advice")
         src = check_source(saf, node)
         ws = saf.get_words(node, "words", required=False)
+        for w in ws:
+            words.claim("sign", w, f"red flag '{fid}'", saf, saf.line_of(node, "words"))
+        if advice:
+            try:
+                unknown = placeholders(advice) - ADVICE_PLACEHOLDERS
+            except ValueError as exc:
+                saf.problem(saf.line_of(node, "advice"), f"advice: {exc}")
+                unknown = set()
+            for n in sorted(unknown):
+                saf.problem(
+                    saf.line_of(node, "advice"),
+                    f"advice uses '{{{n}}}'; only"
+                    f" {', '.join(sorted(ADVICE_PLACEHOLDERS))} are filled",
+                )
         if fid and advice:
             red_flags.append(RedFlag(fid, ws, advice, src))
+    flag_ids = {f.id for f in red_flags}
+    if screen_node is not None:
+        for extra, node in extras:
+            if extra.flag not in flag_ids:
+                saf.problem(saf.line_of(node, "flag"), f"unknown red flag '{extra.flag}'")
+    numbers: dict[str, Mapping[str, str]] = {}
+    numbers_node = saf.get_map(saf.root, "numbers")
+    if numbers_node is not None:
+        for locale in LOCALES:
+            entry = numbers_node.get(locale)
+            if not isinstance(entry, _Map):
+                saf.problem(numbers_node.line, f"numbers: missing locale '{locale}'")
+                continue
+            em, ur = saf.get_str(entry, "emergency"), saf.get_str(entry, "urgent")
+            if em and ur:
+                numbers[locale] = MappingProxyType({"emergency": em, "urgent": ur})
+    not_signs = saf.get_words(saf.root, "not_signs", required=False)
     cautions = []
     for node in saf.maps(saf.root, "cautions"):
         cid, text = saf.get_str(node, "id"), saf.get_str(node, "text")
@@ -806,6 +912,8 @@ def _build(readers: Mapping[str, _Reader], problems: list[Problem]) -> Catalogue
         if note not in responses:
             reg.problem(line, f"note '{note}' is not a response in responses.yaml")
 
+    language = _language(readers["utterances.yaml"], regions)
+
     if problems or screen is None or see_pt is None or disclaimer is None:
         return None
     return Catalogue(
@@ -825,10 +933,98 @@ def _build(readers: Mapping[str, _Reader], problems: list[Problem]) -> Catalogue
             MappingProxyType(avoid_zones),
             see_pt,
             disclaimer,
+            MappingProxyType(numbers),
+            not_signs,
         ),
         responses=MappingProxyType(responses),
         topics=MappingProxyType(topics),
+        language=language,
     )
+
+
+def _language(utt: _Reader, regions: Mapping[str, Region]) -> Language:
+    """``utterances.yaml``: the grammar around the content's words; each phrase means one thing."""
+    root = utt.root
+    inv = utt.get_map(root, "invocation") or _empty_map()
+    fil = utt.get_map(root, "fillers") or _empty_map()
+    car = utt.get_map(root, "carriers") or _empty_map()
+    owners: dict[str, tuple[str, int]] = {}
+
+    def phrases(node: _Map, key: str, owner: str) -> tuple[str, ...]:
+        words = utt.get_words(node, key)
+        line = utt.line_of(node, key)
+        for w in words:
+            if w in owners and owners[w][0] != owner:
+                utt.problem(
+                    line,
+                    f"the phrase '{w}' means both {owners[w][0]} (line {owners[w][1]}) and {owner}",
+                )
+            owners.setdefault(w, (owner, line))
+        return words
+
+    answers: dict[str, tuple[str, ...]] = {}
+    ans = utt.get_map(root, "answers") or _empty_map()
+    for key in ans:
+        if key not in BUILT_IN_ANSWERS:
+            utt.problem(
+                ans.key_lines[key], f"answers: '{key}' is not one of {', '.join(BUILT_IN_ANSWERS)}"
+            )
+            continue
+        answers[key] = phrases(ans, key, key)
+    meanings: dict[str, tuple[str, ...]] = {}
+    mea = utt.get_map(root, "meanings") or _empty_map()
+    for key in mea:
+        if key not in MEANINGS:
+            utt.problem(
+                mea.key_lines[key], f"meanings: '{key}' is not one of {', '.join(MEANINGS)}"
+            )
+            continue
+        # "switch" and "routine" name how something is asked, not an answer: they may overlap.
+        meanings[key] = (
+            utt.get_words(mea, key) if key in ("switch", "routine") else phrases(mea, key, key)
+        )
+    body: dict[str, tuple[str, ...]] = {}
+    bod = utt.get_map(root, "body_words") or _empty_map()
+    for key in bod:
+        ids = utt.get_words(bod, key)
+        for rid in ids:
+            if rid not in regions:
+                utt.problem(bod.key_lines[key], f"body_words: '{rid}' is not a region")
+        body[normalise(key)] = ids
+    say: dict[str, Mapping[str, str]] = {}
+    loc = utt.get_map(root, "locales") or _empty_map()
+    for key in loc:
+        if key not in LOCALES:
+            utt.problem(loc.key_lines[key], f"locales: '{key}' is not one of {', '.join(LOCALES)}")
+            continue
+        node = loc[key]
+        words = node.get("say") if isinstance(node, dict) else None
+        say[key] = MappingProxyType(
+            {normalise(k): str(v) for k, v in (words or {}).items() if isinstance(v, str)}
+        )
+    return Language(
+        launch=utt.get_words(inv, "launch"),
+        one_shot=utt.get_words(inv, "one_shot"),
+        connectors=utt.get_words(inv, "connectors"),
+        exit=utt.get_words(inv, "exit"),
+        wake=utt.get_words(inv, "wake"),
+        leading_fillers=utt.get_words(fil, "leading"),
+        trailing_fillers=utt.get_words(fil, "trailing"),
+        within_fillers=frozenset(utt.get_words(fil, "within")),
+        openers=tuple(dict.fromkeys(utt.get_words(car, "openers"))),
+        second_words=tuple(dict.fromkeys(utt.get_words(car, "second_words"))),
+        answers=MappingProxyType(answers),
+        meanings=MappingProxyType(meanings),
+        out_of_domain=utt.get_words(root, "out_of_domain"),
+        body_words=MappingProxyType(body),
+        locale_say=MappingProxyType(say),
+    )
+
+
+def _empty_map() -> _Map:
+    node = _Map()
+    node.key_lines = {}
+    return node
 
 
 def _sourced(reader: _Reader, node: _Map | None, key: str, check_source: Any) -> Sourced | None:

@@ -82,10 +82,21 @@ BUILT_INS = (
     "AMAZON.NoIntent",
 )
 # What the built-ins already hear: a custom sample equal to one of these fights the built-in.
-BUILT_IN_PHRASES = frozenset(
-    {p for phrases in nlu.BUILT_IN_PHRASES.values() for p in phrases}
-    | set(nlu.SHARED_WITH_BUILT_INS)
-)
+TELL = "TellIntent"
+READY_INTENT = "ReadyIntent"
+ROUTINE_INTENT = "RoutineIntent"
+SEARCH_QUERY = "AMAZON.SearchQuery"
+WORDS = "words"
+
+# Alexa's published limits for one locale's interaction model (docs/interaction-model.md cites
+# them); `tpcoach check` fails past them.
+LIMITS = {
+    "model_bytes": 1_500_000,
+    "intents": 250,
+    "intents_and_slot_types": 350,
+    "slot_value_chars": 140,
+    "sample_chars": 200,
+}
 
 
 # --------------------------------------------------------------------------- slot types
@@ -697,48 +708,6 @@ SYMPTOMS = (
     "I {symptom} and hurt my {region}",
 )
 
-READY = (
-    "ready",
-    "I'm ready",
-    "I am ready",
-    "I'm ready now",
-    "ready now",
-    "okay ready",
-    "I've got it",
-    "got it",
-    "I got it",
-    "I have it",
-    "I've got one",
-    "I'm set",
-    "okay I'm set",
-    "all set",
-    "I'm all set",
-    "let's go",
-    "okay let's go",
-    "let's start",
-    "let's begin",
-    "I'm in position",
-    "in position",
-    "I'm on the floor",
-    "found it",
-    "I found it",
-    "found a spot",
-    "I found a spot",
-    "I found the spot",
-)
-
-# Things a runner might say that this skill does not do: they teach Alexa what is out of domain.
-OUT_OF_DOMAIN = (
-    "what's the weather",
-    "play some music",
-    "how far should I run today",
-    "what's a good marathon time",
-    "how many calories did I burn",
-    "what should I eat before a race",
-    "find me new running shoes",
-    "what's my heart rate",
-)
-
 
 def intent(name: str, slots: Mapping[str, str] | None = None, samples: Iterable[str] = ()) -> Json:
     out: Json = {"name": name}
@@ -750,47 +719,116 @@ def intent(name: str, slots: Mapping[str, str] | None = None, samples: Iterable[
     return out
 
 
-def pain_intent() -> Json:
-    slots = {"region": REGION, "aspect": ASPECT, "side": SIDE, "condition": CONDITION}
-    return intent("PainIntent", slots, pain_samples())
+def content_first_words(cat: Catalogue) -> set[str]:
+    """The first word of every place, muscle, condition, sign, topic, tool, part and side."""
+    words: set[str] = set()
+    for region in cat.regions.values():
+        words |= {w for w in (*region.words, normalise(region.name))}
+        for loc in region.locations.values():
+            words |= set(loc.words)
+    for group in (cat.conditions.values(), cat.muscles.values(), cat.topics.values()):
+        for thing in group:
+            words |= set(thing.words)
+    for flag in cat.safety.red_flags:
+        words |= set(flag.words)
+    for group2 in (cat.aspects.values(), cat.equipment.values()):
+        for thing2 in group2:
+            words |= set(thing2.words)
+    for side in cat.sides.values():
+        words |= set(side.words)
+    words |= set(cat.language.body_words)
+    return {w.split()[0] for w in words if w.split()}
 
 
-def routine_intent() -> Json:
-    slots = {"muscle": MUSCLE, "equipment": EQUIPMENT, "side": SIDE}
-    return intent("RoutineIntent", slots, routine_samples())
+def carrier_words(cat: Catalogue) -> list[str]:
+    """Words that start a TellIntent sample "<word> {words}" (see utterances.yaml)."""
+    return sorted({w for w in cat.language.openers if speakable(w)})
 
 
-def about_intent() -> Json:
-    return intent("AboutIntent", {"topic": TOPIC}, _unique(ABOUT))
+def literal_phrases(cat: Catalogue, phrases: Iterable[str]) -> list[str]:
+    """The phrasings a slotless intent keeps: those no carrier would also say. A phrase that
+    starts with a carrier word reaches the skill through TellIntent instead, and the skill reads
+    the same meaning in its words."""
+    carriers = set(carrier_words(cat))
+    return _unique(p for p in phrases if len(p.split()) == 1 or p.split()[0] not in carriers)
 
 
-def symptom_intent() -> Json:
-    # region and side are not read by the handler: they let Alexa parse "my left calf is swollen".
-    slots = {"symptom": SYMPTOM, "region": REGION, "side": SIDE}
-    return intent("SymptomIntent", slots, _unique(SYMPTOMS))
+def tell_samples(cat: Catalogue) -> list[str]:
+    """TellIntent: the runner's own words behind a carrier, plus the typed phrasings that let
+    Alexa recognise the content's words as slot values."""
+    carriers = carrier_words(cat)
+    answer_words = (
+        *(p for phrases in cat.language.answers.values() for p in phrases),
+        *(p for key in ("ready", "unsure", "more", "see_pt") for p in cat.language.meanings[key]),
+    )
+    cues = set(routine_cues(cat))
+    two_word = sorted({p.split()[0] for p in answer_words} - set(carriers) - cues)
+    samples = [f"{c} {{{WORDS}}}" for c in carriers]
+    taken = {sample_key(p) for p in _answer_literals(cat)}
+    for first in two_word:
+        for second in cat.language.second_words:
+            prefix = f"{first} {second}"
+            if not any(t == prefix or t.startswith(prefix + " ") for t in taken):
+                samples.append(f"{prefix} {{{WORDS}}}")
+    # Bare answers to "which muscle?" and "with what?": the slot values alone.
+    bare = ["{muscle}", "{side} {muscle}", "{equipment}", "the {equipment}"]
+    return _unique([*samples, *pain_samples(), *ABOUT, *SYMPTOMS, *bare])
 
 
-def ready_intent() -> Json:
-    return intent("ReadyIntent", samples=_unique(READY))
+def routine_cues(cat: Catalogue) -> list[str]:
+    """The first words of the ways of asking for a routine ("roll out ...", "release ..."), as
+    RoutineIntent carriers: the intent itself keeps what the carrier meant."""
+    carriers = set(carrier_words(cat))
+    cues = {p.split()[0] for p in cat.language.meanings.get("routine", ()) if p.split()}
+    return sorted(c for c in cues - carriers if speakable(c))
 
 
-def built_in_intents() -> list[Json]:
+def routine_intent(cat: Catalogue) -> Json:
+    samples = [f"{c} {{{WORDS}}}" for c in routine_cues(cat)]
+    return intent(ROUTINE_INTENT, {WORDS: SEARCH_QUERY}, _unique(samples))
+
+
+def _answer_literals(cat: Catalogue) -> list[str]:
     return [
-        intent(name, samples=_unique(OUT_OF_DOMAIN) if name == FALLBACK else ())
-        for name in BUILT_INS
+        *(p for phrases in cat.language.answers.values() for p in phrases),
+        *cat.language.meanings.get("ready", ()),
+        *cat.language.out_of_domain,
     ]
 
 
-def intents() -> list[Json]:
+def tell_intent(cat: Catalogue) -> Json:
+    slots = {
+        "region": REGION,
+        "aspect": ASPECT,
+        "side": SIDE,
+        "condition": CONDITION,
+        "muscle": MUSCLE,
+        "equipment": EQUIPMENT,
+        "topic": TOPIC,
+        "symptom": SYMPTOM,
+        WORDS: SEARCH_QUERY,
+    }
+    return intent(TELL, slots, tell_samples(cat))
+
+
+def ready_intent(cat: Catalogue) -> Json:
+    return intent(READY_INTENT, samples=literal_phrases(cat, cat.language.meanings["ready"]))
+
+
+def built_in_intents(cat: Catalogue) -> list[Json]:
+    out = []
+    for name in BUILT_INS:
+        if name == FALLBACK:
+            phrases = literal_phrases(cat, cat.language.out_of_domain)
+        else:
+            phrases = literal_phrases(cat, cat.language.answers.get(name, ()))
+        out.append(intent(name, samples=phrases))
+    return out
+
+
+def intents(cat: Catalogue) -> list[Json]:
     return sorted(
-        [
-            *built_in_intents(),
-            pain_intent(),
-            routine_intent(),
-            about_intent(),
-            symptom_intent(),
-            ready_intent(),
-        ],
+        [*built_in_intents(cat), tell_intent(cat), routine_intent(cat), ready_intent(cat)],
         key=lambda i: str(i["name"]),
     )
 
@@ -802,7 +840,7 @@ def language_model(cat: Catalogue, locale: str) -> Json:
         raise ValueError(f"no language model for {locale}")
     return {
         "invocationName": INVOCATION_NAME,
-        "intents": intents(),
+        "intents": intents(cat),
         "types": slot_types(cat),
         "modelConfiguration": {"fallbackIntentSensitivity": {"level": FALLBACK_SENSITIVITY}},
     }
@@ -1189,8 +1227,6 @@ def check_language_model(model: Any, cat: Catalogue, handled: Iterable[str]) -> 
         declared_intents.add(name)
         slots = {str(s.get("name")): str(s.get("type")) for s in it.get("slots", [])}
         samples = [str(s) for s in it.get("samples", [])]
-        if name.startswith("AMAZON.") and name != FALLBACK and samples:
-            problems.append(f"intent {name} is a built-in: it takes no sample utterances")
         for slot, slot_type in slots.items():
             used_types.add(slot_type)
             if not slot_type.startswith("AMAZON.") and slot_type not in type_names:
@@ -1200,6 +1236,12 @@ def check_language_model(model: Any, cat: Catalogue, handled: Iterable[str]) -> 
         seen: set[str] = set()
         for sample in samples:
             problems += [f"intent {name}: {p}" for p in check_sample(sample, slots)]
+            problems += [f"intent {name}: {p}" for p in check_search_query(sample, slots)]
+            if len(sample) > LIMITS["sample_chars"]:
+                problems.append(
+                    f"intent {name}: sample '{sample[:40]}...' is over"
+                    f" {LIMITS['sample_chars']} characters"
+                )
             key = sample_key(sample)
             if key in seen:
                 problems.append(f"intent {name}: sample '{sample}' is there twice")
@@ -1207,21 +1249,128 @@ def check_language_model(model: Any, cat: Catalogue, handled: Iterable[str]) -> 
             if key in owner and owner[key] != name:
                 problems.append(f"sample '{sample}' is in both {owner[key]} and {name}")
             owner.setdefault(key, name)
-            if key in BUILT_IN_PHRASES and not name.startswith("AMAZON."):
-                problems.append(
-                    f"intent {name}: sample '{sample}' is what a built-in intent already hears"
-                )
     for t in types:
         problems += _check_slot_type(t)
         if str(t.get("name")) not in used_types:
             problems.append(f"slot type {t.get('name')} is used by no slot")
     handled = set(handled)
-    for missing in sorted(handled - declared_intents):
-        problems.append(f"intent {missing} is handled by the skill but not declared in the model")
-    for extra in sorted(declared_intents - handled):
+    for missing in sorted(set(BUILT_INS) - declared_intents):
+        problems.append(f"intent {missing} is needed by a routine skill but not declared")
+    for extra in sorted(declared_intents - handled - {TELL}):
         problems.append(f"intent {extra} is declared in the model but no handler takes it")
     problems += _check_content_ids(types, cat)
+    problems += check_limits(model)
+    problems += check_collisions(model)
     return problems
+
+
+def check_search_query(sample: str, slots: Mapping[str, str]) -> list[str]:
+    """Alexa's rules for AMAZON.SearchQuery: a carrier phrase, and no other slot in the sample."""
+    used = _SLOT.findall(sample)
+    phrase_slots = [u for u in used if slots.get(u) == SEARCH_QUERY]
+    if not phrase_slots:
+        return []
+    problems = []
+    if len(used) > 1:
+        problems.append(f"sample '{sample}': an AMAZON.SearchQuery slot cannot share a sample")
+    if not _SLOT.sub("", sample).strip():
+        problems.append(f"sample '{sample}': an AMAZON.SearchQuery slot needs a carrier phrase")
+    return problems
+
+
+def check_limits(model: Any) -> list[str]:
+    """Alexa's published interaction-model limits (docs/interaction-model.md)."""
+    lm = model["interactionModel"]["languageModel"]
+    problems = []
+    size = len(json.dumps(model).encode("utf-8"))
+    if size > LIMITS["model_bytes"]:
+        problems.append(f"the model is {size} bytes, over Alexa's {LIMITS['model_bytes']}")
+    n_intents, n_types = len(lm.get("intents", [])), len(lm.get("types", []))
+    if n_intents > LIMITS["intents"]:
+        problems.append(f"{n_intents} intents, over Alexa's {LIMITS['intents']}")
+    if n_intents + n_types > LIMITS["intents_and_slot_types"]:
+        problems.append(
+            f"{n_intents} intents and {n_types} slot types, over Alexa's"
+            f" {LIMITS['intents_and_slot_types']}"
+        )
+    for t in lm.get("types", []):
+        for value in t.get("values", []):
+            name = value.get("name", {})
+            for w in (name.get("value", ""), *name.get("synonyms", [])):
+                if len(w) > LIMITS["slot_value_chars"]:
+                    problems.append(
+                        f"slot type {t.get('name')}: '{w[:30]}...' is over"
+                        f" {LIMITS['slot_value_chars']} characters"
+                    )
+    return problems
+
+
+def check_collisions(model: Any) -> list[str]:
+    """No two intents may say the same words once their slots are filled.
+
+    Each sample without slots (built-ins, ReadyIntent, Fallback) is tried against every other
+    intent: their own slotless samples, and their samples with slots, a custom slot taking one
+    of its values and an AMAZON.SearchQuery slot any words. Samples with one custom slot are
+    filled with every value and tried against the other intents' slotless samples. (Two samples
+    with slots are only ever in TellIntent, one intent.)
+    """
+    lm = model["interactionModel"]["languageModel"]
+    compiled = nlu.compile_model(
+        {
+            "interactionModel": {
+                "languageModel": {
+                    **lm,
+                    "intents": [
+                        {k: v for k, v in i.items()}
+                        for i in lm.get("intents", [])
+                        if i.get("slots")
+                    ],
+                }
+            }
+        }
+    )
+    literal: dict[str, str] = {}
+    problems = []
+    for it in lm.get("intents", []):
+        for sample in it.get("samples", []):
+            if "{" in sample:
+                continue
+            key = sample_key(sample)
+            if key in literal and literal[key] != it["name"]:
+                problems.append(f"'{sample}' is both {literal[key]} and {it['name']}")
+            literal.setdefault(key, str(it["name"]))
+    for key, name in literal.items():
+        for other in nlu.producers(compiled, key, exclude=name):
+            problems.append(f"'{key}' is both {name} and {other}")
+    for sample in compiled.samples:
+        for utterance in _fillings(compiled, sample):
+            owner = literal.get(utterance)
+            if owner is not None and owner != sample.intent:
+                problems.append(
+                    f"'{utterance}' is both {owner} and {sample.intent} ('{sample.text}')"
+                )
+    return sorted(set(problems))
+
+
+FILL_LIMIT = 50  # values tried per slot when filling a sample to compare it with others
+
+
+def _fillings(compiled: nlu.Model, sample: nlu.Sample) -> Iterable[str]:
+    """The utterances a sample says: each custom slot filled with its values. A SearchQuery
+    slot, which says anything, is left to the other side of the comparison."""
+    types = compiled.slot_types.get(sample.intent, {})
+    choices: list[list[str]] = []
+    for is_slot, item in sample.parts:
+        if not is_slot:
+            choices.append([item])
+            continue
+        slot_type = types.get(item)
+        if slot_type is None or not slot_type.values:
+            return []  # SearchQuery: compared from the other intent's side
+        choices.append(sorted(slot_type.values)[:FILL_LIMIT])
+    if sum(1 for is_slot, _ in sample.parts if is_slot) > 1:
+        return []  # two typed slots: TellIntent alone has them, and it is one intent
+    return (" ".join(c) for c in itertools.product(*choices))
 
 
 def _check_slot_type(slot_type: Json) -> list[str]:
@@ -1351,7 +1500,7 @@ def _check_example(phrase: str, invocation: str, model: Json) -> str | None:
     if first in CONNECTING_WORDS:
         candidates.append(after)
     compiled = nlu.compile_model(model)
-    if any(nlu.readings(compiled, c) for c in candidates):
+    if any(nlu.readings(compiled, c) or nlu.producers(compiled, c) for c in candidates):
         return None
     return f"asks '{request}', which is no sample utterance of the model"
 

@@ -55,63 +55,30 @@ FALLBACK = "AMAZON.FallbackIntent"
 DEFAULT_INVOCATION = "trigger point coach"
 MODEL_ROOT = Path(__file__).resolve().parent.parent / "interaction_model"
 
-# Common phrasings of the built-in intents. Alexa knows far more; these are the ones a listener
-# on the floor is likely to say, enough for a terminal and for tests written as speech.
-BUILT_IN_PHRASES: Mapping[str, tuple[str, ...]] = {
-    "AMAZON.YesIntent": (
-        "yes", "yeah", "yep", "yup", "sure", "ok", "okay", "alright", "all right", "of course",
-        "yes please", "please do", "go ahead", "sounds good", "let's do it",
-        "absolutely", "definitely", "why not", "correct", "that's right",
-    ),
-    "AMAZON.NoIntent": (
-        "no", "nope", "nah", "no thanks", "no thank you", "not now", "not really", "not today",
-        "i don't think so", "negative",
-    ),
-    "AMAZON.NextIntent": (
-        "next", "next step", "next one", "skip", "skip it", "skip this", "skip this step",
-        "skip forward", "go on", "move on", "go forward", "forward",
-    ),
-    "AMAZON.PreviousIntent": (
-        "previous", "previous step", "go back", "back up", "skip back", "last step",
-        "the step before", "go to the previous step",
-    ),
-    "AMAZON.RepeatIntent": (
-        "repeat", "repeat that", "repeat please", "say that again", "say it again", "again",
-        "come again", "one more time", "what did you say", "can you repeat that",
-    ),
-    "AMAZON.StartOverIntent": (
-        "start over", "restart", "start again", "begin again", "from the top",
-        "from the beginning", "start from the beginning",
-    ),
-    "AMAZON.PauseIntent": (
-        "pause", "pause it", "pause that", "hold on", "give me a minute", "take a break",
-    ),
-    "AMAZON.ResumeIntent": (
-        "resume", "continue", "carry on", "keep going", "unpause",
-        "pick up where i left off", "pick up where we left off",
-    ),
-    "AMAZON.HelpIntent": (
-        "help", "help me", "i need help", "what can i say", "what can you do",
-        "how does this work",
-    ),
-    "AMAZON.StopIntent": ("stop", "stop it", "shut up", "be quiet", "enough", "that's enough"),
-    "AMAZON.CancelIntent": ("cancel", "cancel that", "never mind", "nevermind", "forget it"),
-    "AMAZON.NavigateHomeIntent": ("go home", "home", "go to home", "main menu"),
-}  # fmt: skip
 
-# Words a built-in also hears on a device but that the terminal leaves to the model's samples:
-# "back" answers "which part of your knee?" (the handlers take PreviousIntent as "back" there).
-SHARED_WITH_BUILT_INS = ("back", "off")
+# The grammar around the content's words comes from content/utterances.yaml, the same data the
+# model builder reads: launch and one-shot phrases, connectors, fillers, and the phrasings of the
+# built-in intents (which on a device hear far more; these are the ones a runner on the floor is
+# likely to say, enough for a terminal and for tests written as speech).
+class _Grammar:
+    @functools.cached_property
+    def language(self) -> Any:
+        from skill.content import catalogue
 
-EXIT_PHRASES = frozenset({"exit", "quit"})
-LAUNCH_VERBS = ("open", "start", "launch", "begin", "load", "run", "use", "talk to", "play")
-ONE_SHOT_VERBS = ("ask", "tell")
-CONNECTORS = ("to", "for", "about", "if", "whether", "that", "and")
-LEADING_FILLER = ("um", "uh", "er", "erm", "so", "okay so", "ok so", "well", "hey", "oh")
-TRAILING_FILLER = ("please", "thanks", "thank you")
-WAKE_WORD = "alexa"
-# An unresolved slot may take this many words even if its type's values are all shorter.
-MIN_UNRESOLVED_WORDS = 2
+        return catalogue().language
+
+
+_GRAMMAR = _Grammar()
+
+
+def built_in_phrases() -> Mapping[str, tuple[str, ...]]:
+    lang = _GRAMMAR.language
+    return {**lang.answers, "AMAZON.FallbackIntent": ()}
+
+
+MIN_UNRESOLVED_WORDS = (
+    2  # an unresolved slot may take this many words even if its values are shorter
+)
 CLOSEST = 3  # how many samples a Fallback names
 
 Kind = Literal["launch", "intent", "end"]
@@ -209,7 +176,7 @@ def compile_model(data: Mapping[str, Any]) -> Model:
     texts = [(i, s) for i, ss in declared.items() for s in ss]
     texts += [
         (i, s)
-        for i, phrases in BUILT_IN_PHRASES.items()
+        for i, phrases in built_in_phrases().items()
         if i in declared
         for s in phrases
         if s not in declared[i]
@@ -374,12 +341,12 @@ def _strip_filler(tokens: list[str]) -> list[str]:
     changed = True
     while changed and out:
         changed = False
-        for filler in LEADING_FILLER:
+        for filler in _GRAMMAR.language.leading_fillers:
             f = filler.split()
             if out[: len(f)] == f and len(out) > len(f):
                 out = out[len(f) :]
                 changed = True
-        for filler in TRAILING_FILLER:
+        for filler in _GRAMMAR.language.trailing_fillers:
             f = filler.split()
             if out[-len(f) :] == f and len(out) > len(f):
                 out = out[: -len(f)]
@@ -415,16 +382,17 @@ def _after(tokens: list[str], prefix: str) -> list[str] | None:
 def _invocation(model: Model, tokens: list[str]) -> Understanding | None:
     """A launch phrase or a one-shot naming the skill; None when the skill is not named."""
     text = " ".join(tokens)
-    for verb in LAUNCH_VERBS:
+    lang = _GRAMMAR.language
+    for verb in lang.launch:
         if _after(tokens, f"{verb} {model.invocation}") == []:
             return Understanding(text=text, kind="launch", new_session=True)
-    for verb in ONE_SHOT_VERBS:
+    for verb in lang.one_shot:
         rest = _after(tokens, f"{verb} {model.invocation}")
         if rest is None:
             continue
         if not rest:
             return Understanding(text=text, kind="launch", new_session=True)
-        tries = [rest, rest[1:]] if rest[0] in CONNECTORS and len(rest) > 1 else [rest]
+        tries = [rest, rest[1:]] if rest[0] in lang.connectors and len(rest) > 1 else [rest]
         found = [m for m in (best_match(model, t) for t in tries) if m is not None]
         if not found:
             return _fallback(model, " ".join(rest), text, new_session=True)
@@ -444,6 +412,23 @@ def _fallback(model: Model, said: str, text: str, *, new_session: bool) -> Under
     )
 
 
+def producers(model: Model, utterance: str, exclude: str = "") -> list[str]:
+    """The intents (but ``exclude``) with a sample that says exactly ``utterance``: every custom
+    slot taking one of its values, a slot without values (AMAZON.SearchQuery) one word or more."""
+    out: list[str] = []
+    for match in _matches(model, words(utterance)):
+        intent = match.sample.intent
+        if intent == exclude or intent in out:
+            continue
+        types = model.slot_types.get(intent, {})
+        if all(
+            v.id is not None or not types.get(k, SlotType(k, {}, 0)).values
+            for k, v in match.slots.items()
+        ):
+            out.append(intent)
+    return out
+
+
 def readings(model: Model, utterance: str) -> list[tuple[str, dict[str, str]]]:
     """Every (intent, slot ids) reading the samples allow with every slot resolved, as a
     catalogue match would: for checks that an utterance means one thing, and the right one."""
@@ -459,10 +444,11 @@ def readings(model: Model, utterance: str) -> list[tuple[str, dict[str, str]]]:
 def understand(model: Model, utterance: str) -> Understanding:
     """What Alexa would send for ``utterance``, given this model."""
     tokens = words(utterance)
-    if tokens[:1] == [WAKE_WORD]:
+    lang = _GRAMMAR.language
+    if tokens[:1] and tokens[0] in lang.wake:
         tokens = tokens[1:]
     text = " ".join(tokens)
-    if text in EXIT_PHRASES:
+    if text in lang.exit:
         return Understanding(text=text, kind="end")
     invoked = _invocation(model, tokens)
     if invoked is not None:
@@ -474,13 +460,14 @@ def understand(model: Model, utterance: str) -> Understanding:
 
 
 __all__ = [
-    "BUILT_IN_PHRASES",
     "FALLBACK",
     "Model",
     "Understanding",
+    "built_in_phrases",
     "compile_model",
     "load_model",
     "model_path",
+    "producers",
     "readings",
     "understand",
     "words",

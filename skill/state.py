@@ -90,6 +90,7 @@ class State:
     equipment: str | None = None  # equipment asked for with the offer
     routine: Routine | None = None
     misses: int = 0  # consecutive turns not understood at this point
+    screened: bool = False  # the red-flag screen was answered "no" in this session
     said: list[str] = field(default_factory=list)  # response keys of the last turn
 
     def to_dict(self) -> dict[str, Any]:
@@ -132,7 +133,8 @@ class Saved:
     """What is kept across sessions for one user."""
 
     progress: Routine | None = None
-    screen: str | None = None  # "clear" once the user said no to every red flag; else unasked
+    # Kept from older records and never read: the screen is asked in every session now.
+    screen: str | None = None
     known: bool = False  # has used the skill before
     saved_at: str | None = None
 

@@ -78,7 +78,7 @@ def test_say_sends_the_request_alexa_would_and_prints_the_answer(env: dict[str, 
     request = exchange["request"]
     assert request["session"]["new"] is True
     intent = request["request"]["intent"]
-    assert intent["name"] == "PainIntent"
+    assert intent["name"] == "TellIntent"
     resolved = {
         name: slot["resolutions"]["resolutionsPerAuthority"][0]["values"][0]["value"]["id"]
         for name, slot in intent["slots"].items()
@@ -162,7 +162,7 @@ def test_a_routine_in_the_terminal_is_picked_up_by_the_next_chat(
 
     # The next day: a new chat on the same store offers the saved step and resumes there.
     second = tpcoach(
-        "chat", "--store", store, "--fast", stdin="open trigger point coach\nyes\n", env=env
+        "chat", "--store", store, "--fast", stdin="open trigger point coach\nyes\nnope\n", env=env
     )
     assert second.returncode == 0, second.stderr
     assert "Step 3 of 6." in second.stdout, second.stdout
@@ -196,7 +196,12 @@ def test_input_ending_in_a_routine_saves_the_place(env: dict[str, str], tmp_path
     assert "Step 2 of" in first.stdout
     assert first.stdout.rstrip().endswith("(session ended: USER_INITIATED)"), first.stdout[-300:]
     second = tpcoach(
-        "chat", "--store", store, "--fast", stdin="ask trigger point coach to resume\n", env=env
+        "chat",
+        "--store",
+        store,
+        "--fast",
+        stdin="ask trigger point coach to resume\nnope\n",
+        env=env,
     )
     assert "Step 2 of" in second.stdout, second.stdout
 
@@ -225,7 +230,7 @@ def test_a_launch_phrase_mid_session_ends_it_and_starts_another(env: dict[str, s
     result = tpcoach("chat", "--store", "memory", "--fast", "--intents", stdin=lines, env=env)
     out = result.stdout
     assert "(session ended: USER_INITIATED)" in out
-    assert "-> AboutIntent topic=trigger_point (new session)" in out
+    assert "-> TellIntent topic=trigger_point (new session)" in out
 
 
 # --------------------------------------------------------------------------- --speak

@@ -34,13 +34,15 @@ ARTICLE = [
     ("ankle", "inside", ["tibialis_posterior"], set()),  # ... or around the ankle
     ("calf", "outside", ["peroneals"], set()),  # peroneals -> outside of the lower leg
     ("shin", "front", ["tibialis_anterior"], set()),  # anterior tibialis -> shin splints
-    ("knee", "front", [], {"quadriceps", "iliopsoas"}),  # quads or hip flexors -> front of knee
+    # quads -> front of knee; the article's "hip flexor" there is the rectus femoris, a quad
+    ("knee", "front", ["quadriceps"], set()),
     ("knee", "outside", ["tfl"], set()),  # TFL -> outside of the knee
     ("hip", "front", [], {"tfl", "iliopsoas"}),  # TFL and hip flexors -> front of the hip
     ("hip", "outside", [], {"gluteus_medius", "gluteus_minimus", "tfl", "iliopsoas"}),
     ("groin", None, [], {"tfl", "iliopsoas"}),  # ... or the groin
     ("buttock", None, [], {"gluteus_medius", "gluteus_minimus"}),  # glutes -> the butt
-    ("low_back", None, [], {"gluteus_medius", "gluteus_minimus"}),  # ... or the low back
+    # ... or the low back, after the QL and iliopsoas (the reference's low-back list)
+    ("low_back", None, ["quadratus_lumborum"], {"gluteus_medius", "gluteus_minimus"}),
 ]
 
 

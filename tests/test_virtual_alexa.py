@@ -105,7 +105,9 @@ SINGLE = [
         {"condition": "plantar_fasciitis"},
         muscles=("soleus",),
     ),
-    Turn("outer knee pain", "PainIntent", {"region": "knee_outside"}, muscles=("tfl",)),
+    Turn(
+        "outer knee pain", "PainIntent", {"region": "knee", "aspect": "outside"}, muscles=("tfl",)
+    ),
     Turn(
         "pain in the back of my knee",
         "PainIntent",
@@ -134,7 +136,7 @@ SINGLE = [
         pending="screen",
     ),
     Turn(
-        "give me a foam roller routine for my glutes",
+        "I want a foam roller routine for my glutes",
         "RoutineIntent",
         {"equipment": "foam_roller", "muscle": "gluteus_medius"},
         routine="gluteus_medius",
@@ -173,7 +175,7 @@ SINGLE = [
     Turn(
         "my calf is swollen",
         "SymptomIntent",
-        {"symptom": "possible_clot", "region": "calf"},
+        {"symptom": "possible_clot"},
         advice="possible_clot",
         open=False,
     ),
@@ -290,7 +292,8 @@ CONVERSATIONS: dict[str, list[Turn]] = {
             said=("welcome_back", "offer_resume"),
             pending="resume",
         ),
-        Turn("yes", "AMAZON.YesIntent", said=("resuming",), step=2, routine="gastrocnemius"),
+        Turn("yes", "AMAZON.YesIntent", said=("screen_intro",), pending="screen"),
+        Turn("nope", "AMAZON.NoIntent", said=("resuming",), step=2, routine="gastrocnemius"),
         Turn("next", "AMAZON.NextIntent", step=3),
     ],
     "stop keeps the place": [
@@ -366,6 +369,31 @@ def heard_slots(request: dict[str, Any]) -> dict[str, str | None]:
     return out
 
 
+def meaning(request: dict[str, Any]) -> tuple[str, dict[str, str | None]]:
+    """What the skill takes the request to mean (skill/understand.py), a place as region and
+    aspect: the handlers' intent and the ids of what was heard."""
+    from skill.resolve import Heard, vocabulary
+    from skill.understand import meaning_of
+
+    if request["type"] != "IntentRequest":
+        return request["type"], {}
+    raw = request["intent"].get("slots") or {}
+    ids = heard_slots(request)
+    heard = {
+        name: Heard(id=ids.get(name), text=slot.get("value"))
+        for name, slot in raw.items()
+        if slot.get("value")
+    }
+    found = meaning_of(catalogue(), request["intent"]["name"], heard)
+    slots: dict[str, str | None] = {k: h.id for k, h in found.slots.items()}
+    place = vocabulary(catalogue()).place_meaning.get(str(slots.get("region")))
+    if place is not None and "condition" not in slots:
+        slots["region"] = place.region
+        if place.aspect:
+            slots["aspect"] = place.aspect
+    return found.intent, slots
+
+
 def check_turn(turn: Turn, result: dict[str, Any]) -> list[str]:
     if "error" in result:
         return [f"virtual-alexa could not send it: {result['error']}"]
@@ -375,13 +403,12 @@ def check_turn(turn: Turn, result: dict[str, Any]) -> list[str]:
     routine = state.get("routine") or {}
     speech = plain(((response.get("response") or {}).get("outputSpeech") or {}).get("ssml", ""))
     problems = []
-    kind = request["type"] if request["type"] != "IntentRequest" else request["intent"]["name"]
+    kind, slots = meaning(request)
     if turn.request and kind != turn.request:
         problems.append(f"heard as {kind}, not {turn.request}")
-    slots = heard_slots(request)
     for name, ident in turn.slots.items():
         if slots.get(name) != ident:
-            problems.append(f"slot {name} resolved to {slots.get(name)!r}, not {ident!r}")
+            problems.append(f"{name} understood as {slots.get(name)!r}, not {ident!r}")
     said = state.get("said") or []
     problems += [f"did not say {key} (said {said})" for key in turn.said if key not in said]
     muscles = state.get("muscles") or []
@@ -406,7 +433,7 @@ def check_turn(turn: Turn, result: dict[str, Any]) -> list[str]:
     cat = catalogue()
     if turn.advice is not None:
         flag = next(f for f in cat.safety.red_flags if f.id == turn.advice)
-        if plain(flag.advice) not in speech:
+        if plain(flag.advice.format(**cat.safety.numbers["en-US"])) not in speech:
             problems.append(f"the {turn.advice} advice was not said")
     if turn.topic is not None and " ".join(cat.topics[turn.topic].text.split()) not in speech:
         problems.append(f"the {turn.topic} topic was not said")

@@ -65,12 +65,17 @@ def answer_outcome(turn: Turn, outcome: Outcome) -> None:
         state.side = outcome.side or state.side
         if outcome.slot == "aspect" and outcome.region:
             names = aspect_names(turn, outcome.options)
-            turn.say("not_understood_aspect", heard=outcome.heard, options=names)
+            turn.say("not_understood_aspect", options=names)
             turn.ask("ask_aspect_short", options=names)
             state.ask(ASPECT)
         else:
-            names = region_names(turn, outcome.options) or ["knee", "hip", "calf"]
-            turn.say("not_understood_place", heard=outcome.heard, options=names)
+            body = turn.cat.language.body_words.get(outcome.heard.strip().lower())
+            if body:
+                names = region_names(turn, body)
+                turn.say("ask_body", part=outcome.heard.strip().lower(), options=names)
+            else:
+                names = region_names(turn, outcome.options) or ["knee", "hip", "calf"]
+                turn.say("not_understood_place", options=names)
             turn.ask("ask_region_short")
             state.ask(REGION)
         return
@@ -134,6 +139,26 @@ def offer_routine(turn: Turn, muscle: Muscle, equipment: str | None, question: s
     turn.state.ask(question)
 
 
+def more_muscles(turn: Turn) -> None:
+    """ "What else could it be": the other suspects, and an offer for the next one."""
+    state = turn.state
+    current = state.offered or (state.routine.muscle if state.routine else None)
+    ranked = state.muscles
+    rest = ranked[ranked.index(current) + 1 :] if current in ranked else []
+    if not rest:
+        turn.say("no_more_muscles")
+        if not reask(turn):
+            turn.ask("ask_region_short")
+            state.ask(REGION)
+        return
+    names = [turn.cat.muscles[m].name for m in rest[:3]]
+    turn.say("more_muscles", muscles=names)
+    turn.card(
+        "\n".join(f"- {turn.cat.muscles[m].name}: {turn.cat.muscles[m].refers}" for m in rest)
+    )
+    offer_next_muscle(turn, after=current or rest[0])
+
+
 def see_pt_and_close(turn: Turn) -> None:
     turn.add(text(turn.cat.safety.see_pt.text))
     turn.say("goodbye")
@@ -165,13 +190,50 @@ def start_routine(turn: Turn, muscle: Muscle, equipment: str | None, side: str |
     state.routine = Routine(
         muscle=muscle.id, equipment=eq, side=side or state.side, muscles=list(state.muscles)
     )
-    if turn.memory.saved.screen != "clear":
-        turn.say("screen_intro")
-        turn.add(text(turn.cat.safety.screen.question))
-        turn.ask("screen_short")
-        state.ask(SCREEN)
+    if not state.screened:
+        ask_screen(turn)
         return
     fetch(turn)
+
+
+def ask_screen(turn: Turn) -> None:
+    """The red-flag screen, asked in every session before any pressure, with the questions the
+    routine's muscle calls for (clot risks before calf work, nerve signs before the glutes...)."""
+    routine = turn.state.routine
+    assert routine is not None
+    screen = turn.cat.safety.screen
+    turn.say("screen_intro")
+    turn.add(text(screen.question))
+    for extra in screen.extras_for(routine.muscle):
+        turn.add(text(extra.question))
+    turn.ask("screen_short")
+    turn.state.ask(SCREEN)
+
+
+def after_screen(turn: Turn) -> None:
+    """A clear screen: the cautions, then what to fetch, or the step a resumed routine is at."""
+    routine = turn.state.routine
+    assert routine is not None
+    turn.state.screened = True
+    turn.say("screen_clear")
+    turn.add(text(turn.cat.safety.screen.caution.text))
+    if routine.started:
+        speak_step(turn, announce_resume=True)
+    else:
+        fetch(turn)
+
+
+def resume_routine(turn: Turn, progress: Routine) -> None:
+    """Pick a saved routine up: after the screen, if this session has not had it yet."""
+    state = turn.state
+    state.routine = progress
+    state.side = progress.side
+    state.muscles = progress.muscles or [progress.muscle]
+    progress.started = True
+    if not state.screened:
+        ask_screen(turn)
+        return
+    speak_step(turn, announce_resume=True)
 
 
 def fetch(turn: Turn) -> None:
@@ -347,9 +409,8 @@ def reask(turn: Turn) -> bool:
         turn.ask("ask_region_short")
     elif pending in (OFFER_ROUTINE, NEXT_MUSCLE) and state.offered:
         offer_routine(turn, turn.cat.muscles[state.offered], state.equipment, pending)
-    elif pending == SCREEN:
-        turn.add(text(turn.cat.safety.screen.question))
-        turn.ask("screen_short")
+    elif pending == SCREEN and state.routine is not None:
+        ask_screen(turn)
     elif pending == READY:
         fetch(turn)
     elif pending == OTHER_SIDE:

@@ -6,13 +6,13 @@ from skill.content import Muscle
 from skill.handlers.actions import (
     answer_muscle,
     answer_outcome,
+    more_muscles,
     offer_next_muscle,
     place_phrase,
-    see_pt_and_close,
     start_routine,
 )
 from skill.handlers.base import Handler, Turn
-from skill.resolve import NOTHING, Heard, NotUnderstood, resolve_muscle, resolve_place
+from skill.resolve import NOTHING, Heard, NotUnderstood, resolve_muscle, resolve_place, vocabulary
 from skill.state import ASPECT, NEXT_MUSCLE, OFFER_ROUTINE, REGION, State
 
 
@@ -33,8 +33,19 @@ class PainHandler(Handler):
             aspect = Heard(id=state.aspect)
         if side.empty and state.side and state.pending in (ASPECT, REGION):
             side = Heard(id=state.side)
+        muscle_heard = turn.heard("muscle")
+        if muscle_heard.id in turn.cat.muscles and region.empty and condition.empty:
+            # "My left quad is sore": a muscle named as the place.
+            state.side = side.id or state.side
+            answer_muscle(turn, turn.cat.muscles[str(muscle_heard.id)])
+            return
         state.aspect = None
         outcome = resolve_place(turn.cat, region, aspect, side, condition)
+        also = turn.heard("also")
+        meaning = vocabulary(turn.cat).place_meaning.get(also.id or "")
+        if meaning is not None and not isinstance(outcome, NotUnderstood):
+            # Two places said: answer the first, and say the other can come next.
+            turn.say("also_heard", other=turn.cat.regions[meaning.region].name)
         if isinstance(outcome, NotUnderstood) and outcome.slot == "region":
             # "My hamstring hurts": a muscle heard where a place was expected.
             muscle = resolve_muscle(turn.cat, Heard(text=outcome.heard))
@@ -70,11 +81,9 @@ class OfferNoHandler(Handler):
     def respond(self, turn: Turn) -> None:
         state = turn.state
         assert state.offered is not None
-        if state.pending == NEXT_MUSCLE:
-            offer_next_muscle(turn, after=state.offered)
-            return
-        turn.say("no_routine_then")
-        see_pt_and_close(turn)
+        if state.pending == OFFER_ROUTINE:
+            turn.say("no_routine_then")
+        offer_next_muscle(turn, after=state.offered)
 
 
 class AskFallbackHandler(Handler):
@@ -102,8 +111,18 @@ class AskFallbackHandler(Handler):
         state.misses = misses
 
 
+class MoreHandler(Handler):
+    """ "What else could it be", "the next one", "tell me more": the other suspects."""
+
+    intents = ("MoreIntent",)
+
+    def respond(self, turn: Turn) -> None:
+        more_muscles(turn)
+
+
 HANDLERS: tuple[Handler, ...] = (
     PainHandler(),
+    MoreHandler(),
     OfferYesHandler(),
     OfferNoHandler(),
     AskFallbackHandler(),

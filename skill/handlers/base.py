@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
-from ask_sdk_core.utils import get_intent_name, get_request_type
+from ask_sdk_core.utils import get_request_type
 from ask_sdk_model import Response
 from ask_sdk_model.slu.entityresolution import StatusCode
 from ask_sdk_model.ui import SimpleCard
@@ -21,14 +21,15 @@ from skill.content import Catalogue, catalogue
 from skill.resolve import NOTHING, Heard
 from skill.speech import Renderer, Speech, join, pause
 from skill.state import Memory, State, load_state, store_state
+from skill.understand import Meaning, meaning_of
 
 _rng = random.Random()
 
 CARD_TITLE = "Trigger Point Coach"
 
 
-def heard(handler_input: HandlerInput, name: str) -> Heard:
-    """A slot as heard: the entity-resolution id on a match, the raw text either way."""
+def slot_heard(handler_input: HandlerInput, name: str) -> Heard:
+    """A slot as Alexa sent it: the entity-resolution id on a match, the raw text either way."""
     request = handler_input.request_envelope.request
     intent = getattr(request, "intent", None)
     slots = getattr(intent, "slots", None) or {}
@@ -41,6 +42,37 @@ def heard(handler_input: HandlerInput, name: str) -> Heard:
         if status == StatusCode.ER_SUCCESS_MATCH and authority.values:
             return Heard(id=authority.values[0].value.id, text=slot.value)
     return Heard(text=slot.value)
+
+
+MEANING_KEY = "tpc_meaning"
+
+
+def read_request(handler_input: HandlerInput) -> Meaning:
+    """What an intent request means (see :func:`skill.understand.meaning_of`)."""
+    request = handler_input.request_envelope.request
+    intent = getattr(request, "intent", None)
+    name = str(getattr(intent, "name", "") or "")
+    slot_names = list((getattr(intent, "slots", None) or {}).keys())
+    heard = {n: slot_heard(handler_input, n) for n in slot_names}
+    return meaning_of(catalogue(), name, heard, load_state(handler_input).pending)
+
+
+def meaning(handler_input: HandlerInput) -> Meaning:
+    """The meaning of this request, read once and kept for every handler that asks."""
+    attrs = handler_input.attributes_manager.request_attributes
+    found = attrs.get(MEANING_KEY)
+    if not isinstance(found, Meaning):
+        found = attrs[MEANING_KEY] = read_request(handler_input)
+    return found
+
+
+def meaning_name(handler_input: HandlerInput) -> str:
+    return meaning(handler_input).intent
+
+
+def heard(handler_input: HandlerInput, name: str) -> Heard:
+    """A slot of the request's meaning."""
+    return meaning(handler_input).heard(name)
 
 
 class Turn:
@@ -65,6 +97,16 @@ class Turn:
 
     def heard(self, name: str) -> Heard:
         return heard(self.hi, name)
+
+    @property
+    def locale(self) -> str:
+        return str(getattr(self.hi.request_envelope.request, "locale", None) or "en-US")
+
+    def localise(self, spoken: str) -> str:
+        """The locale's own words where usage differs ("physio" in the UK, Australia, India)."""
+        for word, local in self.cat.language.locale_say.get(self.locale, {}).items():
+            spoken = spoken.replace(word, local).replace(word.capitalize(), local.capitalize())
+        return spoken
 
     def words(self, key: str, **values: object) -> str:
         return self.renderer.words(key, **values)
@@ -97,13 +139,14 @@ class Turn:
         if self._reprompt is None:
             self.state.pending = None
         store_state(self.hi, self.state)
-        builder.speak(self.speech.ssml or pause(0.5).ssml)
+        builder.speak(self.localise(self.speech.ssml or pause(0.5).ssml))
         if self._reprompt is not None:
-            builder.ask(self._reprompt.ssml)
+            builder.ask(self.localise(self._reprompt.ssml))
         else:
             builder.set_should_end_session(True)
         if self._card:
-            builder.set_card(SimpleCard(title=self._card_title, content=self._card[:8000]))
+            card = self.localise(self._card)[:8000]
+            builder.set_card(SimpleCard(title=self._card_title, content=card))
         response: Response = builder.response
         return response
 
@@ -120,7 +163,7 @@ class Handler(AbstractRequestHandler):
     def can_handle(self, handler_input: HandlerInput) -> bool:
         if get_request_type(handler_input) != self.request_type:
             return False
-        if self.intents and get_intent_name(handler_input) not in self.intents:
+        if self.intents and meaning_name(handler_input) not in self.intents:
             return False
         return self.accepts(load_state(handler_input))
 
@@ -137,4 +180,4 @@ def intents_of(handlers: Iterable[Handler]) -> set[str]:
     return {i for h in handlers for i in h.intents}
 
 
-__all__ = ["Handler", "Turn", "heard", "intents_of"]
+__all__ = ["Handler", "Turn", "heard", "intents_of", "meaning", "meaning_name"]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from ask_sdk_core.handler_input import HandlerInput
-from ask_sdk_core.utils import get_intent_name
 
 from skill.content import Muscle
 from skill.handlers.actions import (
@@ -12,13 +11,14 @@ from skill.handlers.actions import (
     offer_next_muscle,
     other_side,
     reask,
+    resume_routine,
     routine_content,
     see_pt_and_close,
     speak_step,
     start_routine,
     valid_progress,
 )
-from skill.handlers.base import Handler, Turn
+from skill.handlers.base import Handler, Turn, meaning_name
 from skill.resolve import (
     Heard,
     NotUnderstood,
@@ -67,7 +67,7 @@ class RoutineHandler(Handler):
                     if isinstance(found, tuple)
                     else [cat.muscles[m].name for m in found.options]
                 )
-                turn.say("not_understood_muscle", heard=heard_muscle.text or "", options=names)
+                turn.say("not_understood_muscle", options=names)
                 turn.ask("ask_muscle")
                 return
             muscle = found
@@ -104,10 +104,10 @@ class NavigationHandler(Handler):
         state = load_state(handler_input)
         waiting = state.pending == READY and state.routine is not None
         # "next" and "ready" while waiting for the fetch belong to ReadyHandler.
-        return not (waiting and get_intent_name(handler_input) in (NEXT, "ReadyIntent"))
+        return not (waiting and meaning_name(handler_input) in (NEXT, "ReadyIntent"))
 
     def respond(self, turn: Turn) -> None:
-        intent = get_intent_name(turn.hi)
+        intent = meaning_name(turn.hi)
         state = turn.state
         if intent == PREVIOUS and state.pending == ASPECT and state.region:
             # "Back" answering "which part of your knee?" can reach Alexa's PreviousIntent.
@@ -132,6 +132,9 @@ class NavigationHandler(Handler):
             if progress is None:
                 turn.say("no_routine")
                 turn.ask("ask_region_short")
+                return
+            if not state.screened:
+                resume_routine(turn, progress)
                 return
             state.routine = progress
             state.muscles = progress.muscles or [progress.muscle]
@@ -211,10 +214,7 @@ def resume(turn: Turn) -> None:
         turn.ask("ask_region_short")
         state.ask(REGION)
         return
-    state.routine = progress
-    state.side = progress.side
-    state.muscles = progress.muscles or [progress.muscle]
-    speak_step(turn, announce_resume=True)
+    resume_routine(turn, progress)
 
 
 class OtherSideYesHandler(Handler):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from skill.content import RedFlag
-from skill.handlers.actions import answer_outcome, fetch
+from skill.handlers.actions import after_screen, answer_outcome
 from skill.handlers.base import Handler, Turn
 from skill.resolve import NOTHING, Heard, match_word, resolve_place, vocabulary
 from skill.speech import text
@@ -24,20 +24,24 @@ def red_flag_for(turn: Turn) -> RedFlag | None:
 
 
 def advise(turn: Turn, flag: RedFlag | None) -> None:
-    """Advice instead of a routine; the session ends.
+    """Advice instead of a routine, in one breath with one action; the session ends.
 
-    Nothing about the red flag is kept: the screen is forgotten, so it is asked again before
-    the next routine, and no routine is kept to be resumed without it.
+    Any routine in progress ends and nothing is kept to resume: the next session starts with
+    the screen again. The advice and the disclaimer are on the card too.
     """
     turn.memory.update(screen=None, progress=None)
     turn.state.routine = None
+    turn.state.screened = False
+    numbers = turn.cat.safety.numbers.get(turn.locale) or turn.cat.safety.numbers["en-US"]
     if flag is None:
-        turn.say("red_flag_general")
-        for f in turn.cat.safety.red_flags[:3]:
-            turn.add(text(f.advice))
+        turn.say("red_flag_general", **numbers)
+        advice = turn.words("red_flag_general", **numbers)
+        turn.said.append("red_flag:general")
     else:
-        turn.add(text(flag.advice))
-    turn.add(text(turn.cat.safety.disclaimer.text))
+        advice = flag.advice.format(**numbers)
+        turn.add(text(advice))
+        turn.said.append(f"red_flag:{flag.id}")
+    turn.card(f"{advice}\n\n{turn.cat.safety.disclaimer.text}", title=turn.words("card_red_flag"))
 
 
 class ScreenYesHandler(Handler):
@@ -63,10 +67,7 @@ class ScreenNoHandler(Handler):
         return state.pending == SCREEN and state.routine is not None
 
     def respond(self, turn: Turn) -> None:
-        turn.memory.update(screen="clear")
-        turn.say("screen_clear")
-        turn.add(text(turn.cat.safety.screen.caution.text))
-        fetch(turn)
+        after_screen(turn)
 
 
 class SymptomHandler(Handler):

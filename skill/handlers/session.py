@@ -8,11 +8,11 @@ from collections.abc import Iterable
 
 from ask_sdk_core.dispatch_components import AbstractExceptionHandler
 from ask_sdk_core.handler_input import HandlerInput
-from ask_sdk_core.utils import get_intent_name, get_request_type
+from ask_sdk_core.utils import get_request_type
 from ask_sdk_model import Response
 
 from skill.handlers.actions import offer_resume, reask, routine_content, valid_progress
-from skill.handlers.base import Handler, Turn
+from skill.handlers.base import Handler, Turn, meaning_name
 from skill.resolve import match_word, vocabulary
 from skill.speech import text
 from skill.state import ASPECT, NEXT_MUSCLE, OFFER_ROUTINE, READY, REGION, SCREEN, load_state
@@ -122,7 +122,7 @@ class Otherwise(Handler):
     def can_handle(self, handler_input: HandlerInput) -> bool:
         if get_request_type(handler_input) != "IntentRequest":
             return False
-        if get_intent_name(handler_input) not in self.intents:
+        if meaning_name(handler_input) not in self.intents:
             return False
         return not any(h.can_handle(handler_input) for h in self.others)
 
@@ -170,7 +170,7 @@ class UnknownIntentHandler(Handler):
     def can_handle(self, handler_input: HandlerInput) -> bool:
         return (
             get_request_type(handler_input) == "IntentRequest"
-            and get_intent_name(handler_input) not in self.known
+            and meaning_name(handler_input) not in self.known
         )
 
     def respond(self, turn: Turn) -> None:

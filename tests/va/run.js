@@ -1,7 +1,7 @@
 // Drives a running skill with virtual-alexa: utterances in, Alexa's requests and the skill's
 // responses out. Used by tests/test_virtual_alexa.py; the checks live there.
 //
-// stdin (JSON):  {"model": "<interaction model file>", "url": "<skill URL>",
+// stdin (JSON):  {"model": "<interaction model file>", "url": "<skill URL>", "locale": "en-GB",
 //                 "conversations": [{"name": "...", "turns": ["utterance", ...]}]}
 // stdout (JSON): [{"name": "...", "turns": [{"utterance": "...", "request": {...},
 //                  "response": {...}} | {"utterance": "...", "error": "..."}]}]
@@ -23,8 +23,8 @@ function readStdin() {
     });
 }
 
-async function converse(model, url, conversation) {
-    const alexa = va.VirtualAlexa.Builder().interactionModelFile(model).skillURL(url).create();
+async function converse(model, url, conversation, locale) {
+    const alexa = va.VirtualAlexa.Builder().interactionModelFile(model).locale(locale || "en-US").skillURL(url).create();
     let request = null;
     alexa.filter((json) => {
         request = JSON.parse(JSON.stringify(json));
@@ -47,7 +47,7 @@ async function main() {
     const input = JSON.parse(await readStdin());
     const results = [];
     for (const conversation of input.conversations) {
-        results.push(await converse(input.model, input.url, conversation));
+        results.push(await converse(input.model, input.url, conversation, input.locale));
     }
     process.stdout.write(JSON.stringify(results));
 }

@@ -1,0 +1,397 @@
+"""How well the skill understands runners' own words: the pass rate of a corpus, by category.
+
+    .venv/bin/python benchmarks/understanding.py              # both halves, both clients
+    .venv/bin/python benchmarks/understanding.py --half dev --client nlu --failures
+
+The corpus (``benchmarks/understanding/{dev,test}.yaml``) was written by people who saw only
+``mapping.md`` (the medical mapping and the questions the skill asks), never the model, the
+content's word lists or the code. ``dev`` may be read and tuned on; ``test`` is not read while the
+model is tuned: run it, and look only at its table.
+
+Each entry is said at a point of a conversation (``at``). The benchmark first brings a new user
+to that point with plain phrasings (for ``step``: the TFL routine at step 3), then says the
+entry, through one of two clients:
+
+* ``nlu``: ``skill/nlu.py`` turns the words into the request (as ``tpcoach chat`` does) and the
+  skill answers in this process;
+* ``va``: npm ``virtual-alexa`` reads the shipped interaction model of the entry's locale, turns
+  the words into the request and POSTs it to the skill's web entry on loopback.
+
+An entry passes when the skill's answer means what ``expect`` says, judged on the state the
+skill keeps (``sessionAttributes``) and the content it says, never on wording: the right place
+answered or a fair question about it, the right muscle, the right move, red-flag advice and no
+routine. The benchmark itself is not a test; a fixed slice of ``dev`` is
+(tests/test_understanding.py).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import subprocess
+import sys
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from skill.app import build_skill_builder  # noqa: E402
+from skill.chat import utter  # noqa: E402
+from skill.content import catalogue  # noqa: E402
+from skill.local import Client, ended, in_process, speech_of  # noqa: E402
+from skill.nlu import load_model  # noqa: E402
+from skill.speech import plain  # noqa: E402
+from skill.state import SESSION_KEY  # noqa: E402
+from skill.stores import open_store  # noqa: E402
+
+CORPUS = Path(__file__).resolve().parent / "understanding"
+MODELS = ROOT / "interaction_model" / "interactionModels" / "custom"
+VA_RUNNER = ROOT / "tests" / "va" / "run.js"
+CATEGORIES = ("place", "vague", "follow-up", "advice", "red-flag", "locale", "other")
+
+# The corpus writers' names for red flags → the ids in content/safety.yaml.
+RED_FLAG_KINDS = {
+    "clot": "possible_clot",
+    "nerve": "nerve_signs",
+    "rupture": "possible_rupture",
+    "fracture": "possible_fracture",
+    "stress_fracture": "stress_fracture",
+    "knee_injury": "knee_injury",
+    "infection": "hot_red_joint_fever",
+    "circulation": "compartment_or_circulation",
+    "unexplained": "unexplained_pain",
+}
+
+
+# --------------------------------------------------------------------------- getting there
+
+
+def _place_phrase(place: str) -> str:
+    cat = catalogue()
+    region, _, aspect = place.partition(".")
+    name = cat.regions[region].name.lower()
+    if aspect:
+        return f"why does the {aspect} of my {name} hurt"
+    return f"why does my {name} hurt"
+
+
+def context_turns(at: str) -> list[str]:
+    """What a new user says to reach ``at`` (the entry is said after these)."""
+    offer = ["open trigger point coach", _place_phrase("knee.outside")]
+    if at == "start":
+        return ["open trigger point coach"]
+    if at.startswith("question:"):
+        return ["open trigger point coach", _place_phrase(at.split(":", 1)[1])]
+    if at.startswith("offer:"):
+        return ["open trigger point coach", _place_phrase(at.split(":", 1)[1])]
+    if at == "screen":
+        return [*offer, "yes"]
+    if at == "ready":
+        return [*offer, "yes", "no"]
+    if at == "step":
+        return [*offer, "yes", "no", "ready", "next", "next"]
+    if at == "resume":
+        return [*offer, "yes", "no", "ready", "next", "next", "stop", "open trigger point coach"]
+    if at == "other_side":
+        steps = len(catalogue().routine("tfl", "lacrosse_ball").steps)  # type: ignore[union-attr]
+        return [*offer, "yes", "no", "ready", *(["next"] * (steps - 1))]
+    raise ValueError(f"unknown point of the conversation: {at}")
+
+
+# --------------------------------------------------------------------------- judging
+
+
+@dataclass
+class Outcome:
+    response: dict[str, Any] | None
+    before: dict[str, Any]  # the state before the entry was said
+    error: str | None = None
+
+    @property
+    def state(self) -> dict[str, Any]:
+        return ((self.response or {}).get("sessionAttributes") or {}).get(SESSION_KEY) or {}
+
+    @property
+    def said(self) -> list[str]:
+        return list(self.state.get("said") or [])
+
+    @property
+    def speech(self) -> str:
+        return plain(speech_of(self.response or {})).lower()
+
+    @property
+    def open(self) -> bool:
+        return self.response is not None and not ended(self.response)
+
+
+def _norm(text: str) -> str:
+    return " ".join(plain(text).lower().split())
+
+
+def _advice_heard(out: Outcome) -> set[str]:
+    return {
+        f.id
+        for f in catalogue().safety.red_flags
+        if _norm(f.advice)[:60] in " ".join(out.speech.split())
+    } | {k.split(":", 1)[1] for k in out.said if k.startswith("red_flag:")}
+
+
+def _topic_heard(out: Outcome) -> set[str]:
+    cat = catalogue()
+    heard = {
+        t.id for t in cat.topics.values() if _norm(t.text)[:60] in " ".join(out.speech.split())
+    }
+    if _norm(cat.safety.see_pt.text)[:60] in " ".join(out.speech.split()):
+        heard.add("see_pt")
+    return heard | {k.split(":", 1)[1] for k in out.said if k.startswith("topic:")}
+
+
+def _step(state: dict[str, Any]) -> int | None:
+    routine = state.get("routine") or {}
+    return routine.get("step", 0) + 1 if routine.get("started") else None
+
+
+def judge(entry: dict[str, Any], out: Outcome) -> bool:
+    """Whether the skill's answer means what the entry expects."""
+    if out.response is None:
+        return False
+    expect = entry["expect"]
+    state = out.state
+    routine = state.get("routine") or {}
+    pressure = bool(routine) or state.get("pending") in ("screen", "ready")
+    if "red_flag" in expect:
+        return bool(_advice_heard(out)) and not pressure and not out.open
+    if _advice_heard(out):
+        return False  # advice to get checked where no red flag was said
+    if "place" in expect:
+        region, _, aspect = str(expect["place"]).partition(".")
+        if "side" in expect and state.get("side") != expect["side"]:
+            return False
+        if state.get("region") != region:
+            return False
+        if state.get("muscles") and (not aspect or state.get("aspect") in (aspect, "any")):
+            return True
+        # A region alone: one fair question about its parts.
+        return not aspect and state.get("pending") == "aspect"
+    if "muscle" in expect:
+        muscle = expect["muscle"]
+        if "side" in expect and (state.get("side") or routine.get("side")) != expect["side"]:
+            return False
+        return muscle in (
+            (state.get("muscles") or [None])[0],
+            state.get("offered"),
+            routine.get("muscle"),
+        )
+    if expect.get("vague"):
+        return out.open and state.get("pending") in ("region", "aspect") and not pressure
+    if expect.get("out_of_domain"):
+        return not state.get("muscles") and not routine
+    intent = expect.get("intent")
+    if isinstance(intent, bool):  # YAML reads a bare yes / no as true / false
+        intent = "yes" if intent else "no"
+    return _judge_intent(str(intent), entry["at"], out, out.before) if intent else False
+
+
+def _judge_intent(intent: str, at: str, out: Outcome, before: dict[str, Any]) -> bool:
+    state, said = out.state, out.said
+    routine = state.get("routine") or {}
+    step, was = _step(state), _step(before)
+    pending = state.get("pending")
+    checks: dict[str, Callable[[], bool]] = {
+        "yes": lambda: (
+            pending in ("screen", "ready")
+            if at.startswith("offer") or at == "start"
+            else step is not None and out.open
+        ),
+        "no": lambda: (
+            pending == "ready"
+            if at == "screen"
+            else "resume_declined" in said
+            if at == "resume"
+            else not routine.get("started") or pending == "next_muscle"
+            if at.startswith("offer") or at == "other_side"
+            else not out.open or pending in ("region", None)
+        ),
+        "ready": lambda: step == 1,
+        "next": lambda: step is not None and (was is None or step == was + 1),
+        "previous": lambda: step is not None and was is not None and step == max(1, was - 1),
+        "repeat": lambda: (step is not None and step == was) or bool(said and at != "step"),
+        "start_over": lambda: step == 1,
+        "pause": lambda: "paused" in said,
+        "resume": lambda: step is not None,
+        "stop": lambda: not out.open,
+        "help": lambda: out.open and any(k.startswith("help") for k in said),
+        "more": lambda: (
+            state.get("offered") not in (None, before.get("offered"))
+            or "more" in said
+            or "answer_also" in said
+        ),
+        "unsure": lambda: (
+            out.open and pending == before.get("pending") and not routine.get("started")
+        ),
+        "switch_equipment": lambda: (
+            (routine.get("equipment") or state.get("equipment"))
+            not in (None, (before.get("routine") or {}).get("equipment") or before.get("equipment"))
+        ),
+        "see_pt": lambda: bool({"see_pt", "physical_therapist"} & _topic_heard(out)),
+        "about": lambda: bool(_topic_heard(out)),
+    }
+    check = checks.get(intent)
+    return bool(check and check())
+
+
+# --------------------------------------------------------------------------- the two clients
+
+
+def _state_of(response: dict[str, Any] | None) -> dict[str, Any]:
+    return ((response or {}).get("sessionAttributes") or {}).get(SESSION_KEY) or {}
+
+
+def run_nlu(entries: list[dict[str, Any]]) -> list[Outcome]:
+    outcomes = []
+    for entry in entries:
+        locale = entry.get("locale", "en-US")
+        model = (
+            load_model(MODELS / f"{locale}.json")
+            if (MODELS / f"{locale}.json").exists()
+            else load_model()
+        )
+        client = Client(in_process(build_skill_builder(open_store("memory"))), locale=locale)
+        before: dict[str, Any] = {}
+        for said in context_turns(entry["at"]):
+            exchanges = utter(client, model.understand(said))
+            before = _state_of(exchanges[-1][1] if exchanges else None)
+        exchanges = utter(client, model.understand(entry["say"]))
+        response = exchanges[-1][1] if exchanges else None
+        outcomes.append(Outcome(response, before))
+    return outcomes
+
+
+@contextmanager
+def endpoint() -> Iterator[str]:
+    import threading
+
+    from werkzeug.serving import make_server
+
+    from skill.web import create_app
+
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    server = make_server("127.0.0.1", 0, create_app(verify=False, store="memory"), threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}/alexa"
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+
+
+def _va_words(text: str) -> str:
+    words = text.split()
+    return " ".join(words[1:] if words[:1] and words[0].lower() == "alexa" else words)
+
+
+def run_va(entries: list[dict[str, Any]]) -> list[Outcome]:
+    by_locale: dict[str, list[int]] = defaultdict(list)
+    for i, entry in enumerate(entries):
+        by_locale[entry.get("locale", "en-US")].append(i)
+    outcomes: list[Outcome | None] = [None] * len(entries)
+    with endpoint() as url:
+        for locale, indexes in by_locale.items():
+            model = MODELS / f"{locale}.json"
+            conversations = [
+                {
+                    "name": str(i),
+                    "turns": [*context_turns(entries[i]["at"]), _va_words(entries[i]["say"])],
+                }
+                for i in indexes
+            ]
+            payload = {
+                "model": str(model),
+                "url": url,
+                "locale": locale,
+                "conversations": conversations,
+            }
+            done = subprocess.run(
+                ["node", str(VA_RUNNER)],
+                input=json.dumps(payload),
+                capture_output=True,
+                text=True,
+                check=True,
+                cwd=ROOT,
+            )
+            for conv in json.loads(done.stdout):
+                i = int(conv["name"])
+                turns = conv["turns"]
+                expected = len(context_turns(entries[i]["at"])) + 1
+                before = _state_of(turns[-2].get("response")) if len(turns) >= 2 else {}
+                if len(turns) < expected or "error" in turns[-1]:
+                    where = "" if len(turns) == expected else f"(context turn {len(turns)}) "
+                    outcomes[i] = Outcome(None, before, where + str(turns[-1].get("error")))
+                else:
+                    outcomes[i] = Outcome(turns[-1].get("response"), before)
+    return [o for o in outcomes if o is not None]
+
+
+# --------------------------------------------------------------------------- the table
+
+
+def load(half: str) -> list[dict[str, Any]]:
+    entries: list[dict[str, Any]] = yaml.safe_load((CORPUS / f"{half}.yaml").read_text("utf-8"))
+    return entries
+
+
+def table(name: str, entries: list[dict[str, Any]], passed: list[bool]) -> str:
+    totals: Counter[str] = Counter()
+    wins: Counter[str] = Counter()
+    for entry, ok in zip(entries, passed, strict=True):
+        for key in (entry["category"], f"locale {entry.get('locale', 'en-US')}"):
+            totals[key] += 1
+            wins[key] += ok
+    lines = [
+        f"{name}: {sum(passed)}/{len(passed)} ({100 * sum(passed) / max(1, len(passed)):.0f}%)"
+    ]
+    for key in [*CATEGORIES, *sorted(k for k in totals if k.startswith("locale "))]:
+        if totals[key]:
+            lines.append(
+                f"  {key:<16} {wins[key]:>4}/{totals[key]:<4} {100 * wins[key] / totals[key]:5.1f}%"
+            )
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--half", choices=("dev", "test", "both"), default="both")
+    parser.add_argument("--client", choices=("nlu", "va", "both"), default="both")
+    parser.add_argument("--failures", action="store_true", help="list the dev entries that fail")
+    args = parser.parse_args()
+    halves = ("dev", "test") if args.half == "both" else (args.half,)
+    clients = ("nlu", "va") if args.client == "both" else (args.client,)
+    for half in halves:
+        entries = load(half)
+        for client in clients:
+            outcomes = run_nlu(entries) if client == "nlu" else run_va(entries)
+            passed = [judge(e, o) for e, o in zip(entries, outcomes, strict=True)]
+            print(table(f"{half} through {client}", entries, passed))
+            if args.failures and half == "dev":
+                for entry, outcome, ok in zip(entries, outcomes, passed, strict=True):
+                    if not ok:
+                        print(
+                            f"    FAIL [{entry['category']}] at {entry['at']}: {entry['say']!r}"
+                            f" expect {entry['expect']} -> said {outcome.said}"
+                            f" pending {outcome.state.get('pending')}"
+                            f"{' error ' + str(outcome.error)[:60] if outcome.error else ''}"
+                        )
+            print()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,372 @@
+"""From the words heard to what they mean: a red flag, a place, a muscle, an answer, a move.
+
+Alexa routes most sentences to ``TellIntent``, whose ``AMAZON.SearchQuery`` slot carries the
+runner's own words (and typed slots where a sample matched them). This module reads those
+words against the content's vocabularies and ``content/utterances.yaml`` and names the meaning
+with the name of the handler's intent (``PainIntent``, ``AMAZON.YesIntent``, ...), so a
+sentence and a built-in intent reach the same handler.
+
+Safety first: every word of every request is scanned for red-flag signs (``safety.yaml``)
+before anything else, whatever the stage; a sign said inside an ordinary sentence ("my knee
+keeps giving way when I run") means the red flag, and nothing else. Negated signs ("no
+swelling") are not signs.
+
+Nothing here knows about Alexa; like :mod:`skill.resolve`, it is the domain.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import cache
+
+from skill.content import Catalogue, normalise
+from skill.resolve import NOTHING, Heard, vocabulary
+
+TELL = "TellIntent"
+WORDS_SLOT = "words"
+
+PAIN = "PainIntent"
+ROUTINE = "RoutineIntent"
+ABOUT = "AboutIntent"
+SYMPTOM = "SymptomIntent"
+READY = "ReadyIntent"
+MORE = "MoreIntent"
+FALLBACK = "AMAZON.FallbackIntent"
+YES = "AMAZON.YesIntent"
+NO = "AMAZON.NoIntent"
+NEXT = "AMAZON.NextIntent"
+
+# Words that undo a sign said after them ("no swelling", "it isn't numb").
+NEGATORS = frozenset(
+    {
+        "no", "not", "isn't", "aren't", "wasn't", "weren't", "without", "never", "don't",
+        "doesn't", "didn't", "haven't", "hasn't", "hadn't", "nothing", "none", "zero", "nor",
+    }
+)  # fmt: skip
+NEGATION_REACH = 3  # a negator this many words before a sign undoes it
+# Contractions that are words of their own: their "'s" is not a possessive.
+KEEP_S = frozenset(
+    {"it's", "that's", "there's", "what's", "let's", "he's", "she's", "who's", "how's", "where's",
+     "here's"}
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Meaning:
+    """What a request means to the handlers: an intent name and its slots, as heard."""
+
+    intent: str
+    slots: Mapping[str, Heard] = field(default_factory=dict)
+    text: str = ""  # the words heard, normalised (for "I heard ..." and the logs)
+
+    def heard(self, name: str) -> Heard:
+        return self.slots.get(name, NOTHING)
+
+
+# --------------------------------------------------------------------------- words
+
+
+def tokens(text: str, body: frozenset[str] = frozenset()) -> list[str]:
+    """Normalised words, with possessives dropped ("calf's" → "calf") and "me" as "my" before a
+    word in ``body`` ("me hammy", not "wakes me up")."""
+    out = []
+    for t in normalise(text).split():
+        if t.endswith("'s") and t not in KEEP_S:
+            t = t[:-2]
+        out.append(t)
+    return [
+        "my" if t == "me" and i + 1 < len(out) and out[i + 1] in body else t
+        for i, t in enumerate(out)
+    ]
+
+
+def _find(toks: list[str], phrase: tuple[str, ...], start: int = 0) -> int:
+    n = len(phrase)
+    for i in range(start, len(toks) - n + 1):
+        if tuple(toks[i : i + n]) == phrase:
+            return i
+    return -1
+
+
+def _spans(toks: list[str], words: Iterable[str]) -> list[tuple[int, int, str]]:
+    """Every (start, end, word) of ``words`` in ``toks``, longest first, never overlapping."""
+    taken = [False] * len(toks)
+    found: list[tuple[int, int, str]] = []
+    for w in sorted(set(words), key=lambda w: (-len(w.split()), w)):
+        phrase = tuple(w.split())
+        if not phrase:
+            continue
+        i = _find(toks, phrase)
+        while i >= 0:
+            j = i + len(phrase)
+            if not any(taken[i:j]):
+                found.append((i, j, w))
+                for k in range(i, j):
+                    taken[k] = True
+            i = _find(toks, phrase, i + 1)
+    return sorted(found)
+
+
+def _negated(toks: list[str], start: int) -> bool:
+    for t in reversed(toks[max(0, start - NEGATION_REACH) : start]):
+        if t in ("but", "though", "although", "except"):
+            return False
+        if t in NEGATORS:
+            return True
+    return False
+
+
+# --------------------------------------------------------------------------- vocabularies
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Phrase → meaning maps for reading sentences, built once per catalogue."""
+
+    red_flags: Mapping[str, str]  # sign phrase -> red flag id
+    not_signs: tuple[str, ...]  # phrases that hold a sign word but are no sign ("warm up")
+    answers: Mapping[str, str]  # phrase -> meaning (a built-in intent, or a meaning key)
+    switch: tuple[str, ...]
+    routine: tuple[str, ...]
+    fillers: frozenset[str]
+    body: frozenset[str]  # first words of places and muscles
+    leading: tuple[tuple[str, ...], ...]
+    trailing: tuple[tuple[str, ...], ...]
+
+
+@cache
+def lexicon(cat: Catalogue) -> Lexicon:
+    lang = cat.language
+    flags: dict[str, str] = {}
+    for flag in cat.safety.red_flags:
+        for w in flag.words:
+            flags.setdefault(w, flag.id)
+    answers: dict[str, str] = {}
+    for intent, phrases in lang.answers.items():
+        for p in phrases:
+            answers.setdefault(p, intent)
+    for key in ("ready", "unsure", "more", "see_pt"):
+        for p in lang.meanings.get(key, ()):
+            answers.setdefault(p, key)
+    return Lexicon(
+        red_flags=flags,
+        not_signs=cat.safety.not_signs,
+        answers=answers,
+        switch=lang.meanings.get("switch", ()),
+        routine=lang.meanings.get("routine", ()),
+        fillers=lang.within_fillers,
+        body=frozenset(
+            w.split()[0]
+            for w in (*vocabulary(cat).places, *vocabulary(cat).muscles, *lang.body_words)
+            if w.split()
+        ),
+        leading=tuple(
+            tuple(f.split()) for f in sorted(lang.leading_fillers, key=len, reverse=True)
+        ),
+        trailing=tuple(
+            tuple(f.split()) for f in sorted(lang.trailing_fillers, key=len, reverse=True)
+        ),
+    )
+
+
+def red_flags_in(cat: Catalogue, text: str) -> list[str]:
+    """The red flags whose signs are said in ``text`` (not negated), in the content's order."""
+    lex = lexicon(cat)
+    toks = tokens(text, lex.body)
+    for benign in _spans(toks, lex.not_signs):
+        for k in range(benign[0], benign[1]):
+            toks[k] = "\x00"
+    found = {lex.red_flags[w] for i, _j, w in _spans(toks, lex.red_flags) if not _negated(toks, i)}
+    return [f.id for f in cat.safety.red_flags if f.id in found]
+
+
+def _strip_edges(lex: Lexicon, toks: list[str]) -> list[str]:
+    out = list(toks)
+    changed = True
+    while changed and out:
+        changed = False
+        for f in lex.leading:
+            if tuple(out[: len(f)]) == f and len(out) > len(f):
+                out, changed = out[len(f) :], True
+        for f in lex.trailing:
+            if tuple(out[-len(f) :]) == f and len(out) > len(f):
+                out, changed = out[: -len(f)], True
+    return out
+
+
+# --------------------------------------------------------------------------- sides and places
+
+
+SIDE_CONTEXT_BEFORE = frozenset(["my", "the", "on", "to", "your", "his", "her", "that", "this"])
+SIDE_NOT_AFTER = frozenset(["now", "away", "after", "before", "then", "there", "here", "at", "as"])
+
+
+def _side(cat: Catalogue, toks: list[str]) -> tuple[str | None, list[str]]:
+    """The side said, and the words without it. "right" counts only where it names a side."""
+    vocab = vocabulary(cat)
+    rest = list(toks)
+    for i, j, w in _spans(toks, vocab.sides):
+        side = vocab.sides[w]
+        if w == "right" and j - i == 1:
+            before = toks[i - 1] if i else ""
+            after = toks[j] if j < len(toks) else ""
+            loose = after in SIDE_NOT_AFTER or after == ""
+            if loose and before not in SIDE_CONTEXT_BEFORE:
+                continue
+            if before in ("all", "that's", "alright") or after == "on":
+                continue
+        for k in range(i, j):
+            rest[k] = "\x00"
+        return side, rest
+    return None, rest
+
+
+def _content(toks: list[str], words: Mapping[str, str]) -> list[tuple[int, int, str]]:
+    return [(i, j, words[w]) for i, j, w in _spans(toks, words)]
+
+
+# --------------------------------------------------------------------------- reading a sentence
+
+
+def understand(cat: Catalogue, text: str, pending: str | None = None) -> Meaning:
+    """What ``text`` means where ``pending`` is the question the skill left open."""
+    lex = lexicon(cat)
+    vocab = vocabulary(cat)
+    norm = " ".join(tokens(text, lex.body))
+    flags = red_flags_in(cat, text)
+    if flags:
+        return Meaning(SYMPTOM, {"symptom": Heard(id=flags[0], text=norm)}, norm)
+    toks = _strip_edges(lex, tokens(text, lex.body))
+    if not toks:
+        return Meaning(FALLBACK, {}, norm)
+    said = " ".join(toks)
+
+    side, rest = _side(cat, toks)
+    # Places and muscles read together, the longest words first: "hip flexors" is a muscle, not
+    # the hip; a word that is both ("calf", "IT band") is read as both.
+    both = _spans(rest, {**vocab.muscles, **vocab.places})
+    places = [(i, j, vocab.places[w]) for i, j, w in both if w in vocab.places]
+    muscles = [(i, j, vocab.muscles[w]) for i, j, w in both if w in vocab.muscles]
+    rest_after_places = list(rest)
+    for i, j, _ in places:
+        for k in range(i, j):
+            rest_after_places[k] = "\x00"
+    aspects = _content(rest_after_places, vocab.aspects)
+    asked_place = pending in ("aspect", "region")
+
+    whole = lex.answers.get(said)
+    if whole is not None and not (asked_place and (places or aspects)):
+        return _answer(whole, pending, side, norm)
+
+    equipment = _content(rest, vocab.equipment)
+    wants_routine = bool(_spans(toks, lex.routine))
+    slots: dict[str, Heard] = {}
+    if side:
+        slots["side"] = Heard(id=side)
+    if equipment:
+        slots["equipment"] = Heard(id=equipment[0][2])
+
+    if muscles and (wants_routine or not places):
+        # "calf" and "IT band" name a place and a muscle: a place, unless a routine is asked for.
+        slots["muscle"] = Heard(id=muscles[0][2])
+        return Meaning(ROUTINE if wants_routine else PAIN, slots, norm)
+    if places or (aspects and (asked_place or pending is None)):
+        if places:
+            pid = places[0][2]
+            meaning = vocab.place_meaning[pid]
+            key = "condition" if meaning.condition else "region"
+            slots[key] = Heard(id=pid)
+            if len({vocab.place_meaning[p].region for _, _, p in places}) > 1:
+                others = [
+                    p for _, _, p in places[1:] if vocab.place_meaning[p].region != meaning.region
+                ]
+                slots["also"] = Heard(id=others[0])
+        if aspects:
+            slots["aspect"] = Heard(id=aspects[0][2])
+        return Meaning(PAIN, slots, norm)
+    topics = _content(rest, vocab.topics)
+    see_pt = _spans(toks, cat.language.meanings.get("see_pt", ()))
+    if see_pt:
+        return Meaning(ABOUT, {"topic": Heard(id="physical_therapist")}, norm)
+    longest_tool = max((j - i for i, j, _ in equipment), default=0)
+    if topics and max(j - i for i, j, _ in topics) >= longest_tool:
+        return Meaning(ABOUT, {"topic": Heard(id=topics[0][2])}, norm)
+    switching = _spans(toks, lex.switch) or wants_routine
+    if equipment and (switching or pending in ("ready", "offer_routine", None)):
+        return Meaning(ROUTINE, slots, norm)
+    # An answer said with more around it: "yes let's do the right", "hold on the dog needs out".
+    inside = [(i, -(j - i), lex.answers[w]) for i, j, w in _spans(toks, lex.answers)]
+    if inside:
+        return _answer(min(inside)[2], pending, side, norm)
+    body = [w for w in cat.language.body_words if _find(toks, tuple(w.split())) >= 0]
+    if body or side:
+        heard = max(body, key=len) if body else ""
+        return Meaning(PAIN, {**slots, "region": Heard(text=heard or said)}, norm)
+    return Meaning(FALLBACK, {}, norm)
+
+
+# The order slot words are read in when a sentence reached TellIntent through typed slots.
+TELL_SLOTS = ("side", "aspect", "region", "condition", "muscle", "equipment", "symptom", "topic")
+
+
+def meaning_of(
+    cat: Catalogue, intent: str, slots: Mapping[str, Heard], pending: str | None = None
+) -> Meaning:
+    """What an intent request means. The safety gate runs first: any red-flag sign in any of
+    its words means the red flag, whatever the intent and the stage."""
+    texts = [h.text for n in (*TELL_SLOTS, WORDS_SLOT) if (h := slots.get(n)) and h.text]
+    texts += [h.text for n, h in slots.items() if h.text and n not in (*TELL_SLOTS, WORDS_SLOT)]
+    aspect, region = slots.get("aspect"), slots.get("region")
+    if aspect and aspect.text and region and region.text:
+        # "the {aspect} of my {region}": say it as one place, so "front of my lower leg" is
+        # read as the place it names, not as a lower leg with a front.
+        texts = [
+            f"{aspect.text} of my {region.text}" if t == aspect.text else t
+            for t in texts
+            if t != region.text
+        ]
+    if intent == TELL:
+        return understand(cat, " ".join(texts), pending)
+    if intent == ROUTINE and WORDS_SLOT in slots:
+        # Its carrier asked for a routine ("roll out ..."): read the rest as a routine request.
+        said = understand(cat, "routine " + " ".join(texts), pending)
+        if said.intent == PAIN and "muscle" not in said.slots:
+            return Meaning(ROUTINE, {k: v for k, v in said.slots.items() if k == "side"}, said.text)
+        return said
+    flags = red_flags_in(cat, " ".join(texts)) if texts else []
+    symptom = slots.get("symptom")
+    if symptom is not None and symptom.id:
+        flags = flags or [str(symptom.id)]
+    if flags:
+        return Meaning(SYMPTOM, {"symptom": Heard(id=flags[0], text=" ".join(texts))})
+    return Meaning(intent, {n: h for n, h in slots.items() if not h.empty})
+
+
+def _answer(meaning: str, pending: str | None, side: str | None, norm: str) -> Meaning:
+    slots = {"side": Heard(id=side)} if side else {}
+    if meaning == "ready":
+        return Meaning(READY, slots, norm)
+    if meaning == "unsure":
+        return Meaning(FALLBACK, {}, norm)
+    if meaning == "more":
+        return Meaning(MORE, slots, norm)
+    if meaning == "see_pt":
+        return Meaning(ABOUT, {"topic": Heard(id="physical_therapist")}, norm)
+    if meaning == NEXT and pending in ("offer_routine", "next_muscle"):
+        return Meaning(MORE, slots, norm)  # "the next one" at an offer: the next suspect
+    if meaning == YES and pending == "ready":
+        return Meaning(READY, slots, norm)
+    return Meaning(meaning, slots, norm)
+
+
+__all__ = [
+    "TELL",
+    "WORDS_SLOT",
+    "Meaning",
+    "lexicon",
+    "meaning_of",
+    "red_flags_in",
+    "tokens",
+    "understand",
+]
