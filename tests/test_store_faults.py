@@ -180,7 +180,7 @@ def test_a_finished_routine_is_not_kept_when_the_session_times_out(client: Clien
 class _Failing(http.server.BaseHTTPRequestHandler):
     calls = 0
 
-    def do_POST(self) -> None:  # noqa: N802 (http.server's name)
+    def do_POST(self) -> None:
         type(self).calls += 1
         self.rfile.read(int(self.headers.get("Content-Length", 0)))
         self.send_response(500)
