@@ -223,8 +223,7 @@ class SessionEndedHandler(Handler):
             turn = Turn(handler_input)
             turn.memory.update(progress=routine)
             turn.memory.flush()
-        response: Response = handler_input.response_builder.response
-        return response
+        return silence(handler_input)
 
 
 class ErrorHandler(AbstractExceptionHandler):

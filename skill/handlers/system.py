@@ -51,6 +51,7 @@ from skill.resolve import (
     vocabulary,
 )
 from skill.safelog import loggable
+from skill.state import load_state, store_state
 
 log = logging.getLogger(__name__)
 
@@ -70,7 +71,10 @@ AUTHORITY = "amzn1.er-authority.echo-sdk.screen"
 
 
 def silence(handler_input: HandlerInput) -> Response:
-    """The empty response: no speech, no card, no reprompt, the session left as it is."""
+    """The empty response: no speech, no card, no reprompt. The session's state goes back as it
+    was read: state this skill wrote comes back unchanged, anything else (which the SDK would
+    echo back whatever its size) as no state."""
+    store_state(handler_input, load_state(handler_input))
     response: Response = handler_input.response_builder.response
     return response
 
