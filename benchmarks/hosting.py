@@ -193,7 +193,7 @@ def signed_app() -> Any:
     from skill.web import AlexaRequestVerifier, create_app
 
     verifier = AlexaRequestVerifier(trust_roots=[Path(os.environ["BENCH_CA_DER"]).read_bytes()])
-    verifier._cert_cache[CERT_URL] = Path(os.environ["BENCH_CHAIN_PEM"]).read_bytes()
+    verifier.preload(CERT_URL, Path(os.environ["BENCH_CHAIN_PEM"]).read_bytes())
     return create_app(
         store=os.environ["TPCOACH_STORE"], skill_id=SKILL_ID, signature_verifier=verifier
     )

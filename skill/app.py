@@ -11,7 +11,7 @@ from ask_sdk_core.skill import CustomSkill
 from ask_sdk_core.skill_builder import CustomSkillBuilder
 
 from skill.content import catalogue
-from skill.handlers import ask, routine, safety, session
+from skill.handlers import ask, routine, safety, session, system
 from skill.handlers.base import Handler, intents_of
 
 BUILT_IN_YES_NO = ("AMAZON.YesIntent", "AMAZON.NoIntent")
@@ -34,7 +34,9 @@ def request_handlers() -> tuple[Handler, ...]:
         session.FallbackHandler(("AMAZON.FallbackIntent",), staged),
     )
     handled = (*staged, *complements)
-    return (*handled, session.UnknownIntentHandler(intents_of(handled)))
+    spoken = (*handled, session.UnknownIntentHandler(intents_of(handled)))
+    # Requests that are not a spoken turn: name-free questions, screen events, system events.
+    return (*spoken, *system.handlers(spoken))
 
 
 def handled_intents() -> set[str]:

@@ -15,17 +15,22 @@ Environment (set by template.yaml):
 from __future__ import annotations
 
 import json
+import logging
 import os
 from collections.abc import Callable
 from typing import Any, cast
 
 from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
+from ask_sdk_core.exceptions import AskSdkException
 from ask_sdk_model import RequestEnvelope
 
 from skill.app import build_skill
+from skill.safelog import describe
 from skill.stores import STORE_ENV, TABLE_ENV, open_store
 
 SKILL_ID_ENV = "TPCOACH_SKILL_ID"
+EMPTY_RESPONSE: Event = {"version": "1.0", "response": {}}
+log = logging.getLogger(__name__)
 
 Event = dict[str, Any]
 Handler = Callable[[Event, Any], Event]
@@ -45,6 +50,18 @@ def store_url_from_env() -> str:
     )
 
 
+def _skill_ids(request_envelope: RequestEnvelope) -> set[str]:
+    named = set()
+    for holder in (
+        request_envelope.context and request_envelope.context.system,
+        request_envelope.session,
+    ):
+        application_id = getattr(getattr(holder, "application", None), "application_id", None)
+        if isinstance(application_id, str):
+            named.add(application_id)
+    return named
+
+
 def make_handler(
     persistence_adapter: AbstractPersistenceAdapter | None, skill_id: str | None
 ) -> Handler:
@@ -53,10 +70,23 @@ def make_handler(
     serializer = skill.serializer
 
     def handle(event: Event, context: Any) -> Event:
-        request_envelope = serializer.deserialize(
-            payload=json.dumps(event), obj_type=RequestEnvelope
-        )
-        response_envelope = skill.invoke(request_envelope=request_envelope, context=context)
+        # Never raise to Lambda: an exception there is an error Alexa reads to the user, and
+        # an unreadable event (a type or enum this SDK does not know) gets the empty answer.
+        try:
+            request_envelope = serializer.deserialize(
+                payload=json.dumps(event), obj_type=RequestEnvelope
+            )
+        except Exception as error:
+            log.warning("an event the SDK cannot read: %s", describe(error))
+            return dict(EMPTY_RESPONSE)
+        if skill_id is not None and _skill_ids(request_envelope) != {skill_id}:
+            # Refused, as the SDK's own check would: not a request this function may answer.
+            raise AskSdkException("the request is not for this skill")
+        try:
+            response_envelope = skill.invoke(request_envelope=request_envelope, context=context)
+        except Exception as error:  # a failure outside every handler
+            log.error("the skill failed to answer: %s", describe(error))
+            return dict(EMPTY_RESPONSE)
         return cast(Event, serializer.serialize(response_envelope))  # a ResponseEnvelope: a dict
 
     return handle

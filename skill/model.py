@@ -938,7 +938,13 @@ def manifest(custom_endpoint: Json | None = None) -> Json:
                 "containsAds": False,
                 "usesHealthInfo": False,
             },
-            "apis": {"custom": {"endpoint": custom_endpoint} if custom_endpoint else {}},
+            "apis": {
+                "custom": {
+                    **({"endpoint": custom_endpoint} if custom_endpoint else {}),
+                    # Name-free interaction: skill/handlers/system.py answers canFulfillIntent.
+                    "interfaces": [{"type": "CAN_FULFILL_INTENT_REQUEST"}],
+                }
+            },
         }
     }
 
@@ -1051,6 +1057,13 @@ def strict_definitions(definitions: Mapping[str, Json]) -> dict[str, Json]:
             if "discriminator" not in definitions[name]:
                 out[f"{name}.Concrete"] = concrete
                 variants.insert(0, {"$ref": f"#/definitions/{name}.Concrete"})
+            else:  # types its enum lists with no subtype (CAN_FULFILL_INTENT_REQUEST): bare
+                claimed = {definitions[sub].get("x-discriminator-value") for sub in subtypes[name]}
+                listed = definitions.get(f"{name}Type", {}).get("enum", [])
+                bare = [v for v in listed if v not in claimed]
+                if bare:
+                    concrete["properties"][definitions[name]["discriminator"]]["enum"] = bare
+                    variants.append(concrete)
             out[name] = {"anyOf": variants}
         else:
             out[name] = concrete

@@ -16,6 +16,24 @@ from dataclasses import dataclass, field
 from skill.content import Catalogue, Step
 
 MAX_BREAK_SECONDS = 10  # Alexa refuses a longer <break>
+MAX_SPEECH_CHARS = 8000  # Alexa refuses longer outputSpeech (SSML tags included)
+MAX_VALUE_CHARS = 200  # a value said in a template (a word heard, a name): never a speech's worth
+
+# Characters XML 1.0 forbids (C0 controls but tab, newline and return; surrogates; U+FFFE and
+# U+FFFF): SSML holding one is refused by every XML parser, Alexa's included.
+_NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_SPACES = re.compile(r"\s+")
+
+
+def clean(words: str, limit: int | None = None) -> str:
+    """Words fit to be said: characters XML forbids dropped, runs of spaces made one, and at
+    most ``limit`` characters, cut at a word boundary when there is one."""
+    words = _SPACES.sub(" ", _NOT_XML.sub("", words)).strip()
+    if limit is not None and len(words) > limit:
+        cut = words[:limit]
+        space = cut.rfind(" ")
+        words = (cut[:space] if space > limit // 2 else cut).rstrip()
+    return words
 
 
 class Speech:
@@ -50,7 +68,7 @@ EMPTY = Speech("")
 def text(words: str) -> Speech:
     # &, < and > are what SSML text must escape; html.escape does exactly that (quote=False),
     # and costs no import of xml.sax (which pulls in urllib and email: 25 ms of cold start).
-    return Speech(html.escape(words.strip(), quote=False))
+    return Speech(html.escape(clean(words), quote=False))
 
 
 def pause(seconds: float) -> Speech:
@@ -109,8 +127,8 @@ class Renderer:
 
 def _spoken(value: object) -> str:
     if isinstance(value, (list, tuple)):
-        return spoken_list([str(v) for v in value])
-    return str(value)
+        return spoken_list([clean(str(v), MAX_VALUE_CHARS) for v in value])
+    return clean(str(value), MAX_VALUE_CHARS)
 
 
 def spoken_list(items: list[str], conjunction: str = "or") -> str:

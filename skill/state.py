@@ -14,11 +14,16 @@ writes are reported, so the handler can tell the listener in a few words.
 from __future__ import annotations
 
 import logging
+from collections import deque
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import UTC, datetime
 from typing import Any
 
 from ask_sdk_core.handler_input import HandlerInput
+
+from skill.content import Catalogue, catalogue
+from skill.safelog import describe, loggable
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +52,27 @@ QUESTIONS = (
 )
 
 
+SIDES = (None, "left", "right")
+MAX_STEPS = 1000  # far more than any routine has: a larger step is not state this skill wrote
+MAX_MISSES = 1000
+
+
+class Unreadable(ValueError):
+    """Stored or session state that is not of the current format."""
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_list_of(value: Any, kind: type) -> bool:
+    return isinstance(value, list) and all(isinstance(v, kind) for v in value)
+
+
+def _optional_str(value: Any) -> bool:
+    return value is None or isinstance(value, str)
+
+
 @dataclass
 class Routine:
     """A routine's place: which muscle, with what, which side, which step (0-based)."""
@@ -61,20 +87,43 @@ class Routine:
 
     @classmethod
     def from_dict(cls, data: Any) -> Routine | None:
+        """The routine, or None when ``data`` is not a routine of the current format."""
         if not isinstance(data, dict):
             return None
-        try:
-            return cls(
-                muscle=str(data["muscle"]),
-                equipment=str(data["equipment"]),
-                side=data.get("side") if data.get("side") in ("left", "right") else None,
-                step=max(0, int(data.get("step", 0))),
-                started=bool(data.get("started", False)),
-                sides_done=[s for s in data.get("sides_done", []) if s in ("left", "right")],
-                muscles=[m for m in data.get("muscles", []) if isinstance(m, str)],
-            )
-        except (KeyError, TypeError, ValueError):
+        side = data.get("side")
+        step = data.get("step", 0)
+        sides_done = data.get("sides_done", [])
+        muscles = data.get("muscles", [])
+        if not (
+            isinstance(data.get("muscle"), str)
+            and isinstance(data.get("equipment"), str)
+            and side in SIDES
+            and _is_int(step)
+            and 0 <= step < MAX_STEPS
+            and isinstance(data.get("started", False), bool)
+            and _is_list_of(sides_done, str)
+            and all(s in ("left", "right") for s in sides_done)
+            and _is_list_of(muscles, str)
+        ):
             return None
+        return cls(
+            muscle=data["muscle"],
+            equipment=data["equipment"],
+            side=side,
+            step=step,
+            started=data.get("started", False),
+            sides_done=list(sides_done),
+            muscles=list(muscles),
+        )
+
+    def fits(self, cat: Catalogue) -> bool:
+        """The content still has this routine, and the step is one of its steps."""
+        content = cat.routine(self.muscle, self.equipment)
+        return (
+            content is not None
+            and self.step < len(content.steps)
+            and all(m in cat.muscles for m in self.muscles)
+        )
 
 
 @dataclass
@@ -92,6 +141,7 @@ class State:
     misses: int = 0  # consecutive turns not understood at this point
     screened: bool = False  # the red-flag screen was answered "no" in this session
     said: list[str] = field(default_factory=list)  # response keys of the last turn
+    warned: bool = False  # the listener was told, this session, that progress is not being kept
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -99,38 +149,108 @@ class State:
 
     @classmethod
     def from_dict(cls, data: Any) -> State:
+        """The state in ``data``; :class:`Unreadable` when it is not state of the current format
+        (the caller treats that as no state at all)."""
+        if data is None:
+            return cls()
         if not isinstance(data, dict):
-            return cls()
-        known = {f.name for f in fields(cls)}
-        values = {k: v for k, v in data.items() if k in known and k != "routine"}
-        try:
-            state = cls(**values)
-        except TypeError:
-            return cls()
-        if state.pending not in QUESTIONS:
-            state.pending = None
-        state.routine = Routine.from_dict(data.get("routine"))
-        if not isinstance(state.muscles, list):
-            state.muscles = []
+            raise Unreadable(f"session state is a {type(data).__name__}, not an object")
+        unknown = data.keys() - {f.name for f in fields(cls)}
+        if unknown:
+            raise Unreadable(f"session state has unknown fields {sorted(map(str, unknown))[:5]}")
+        for name, check in _STATE_FIELDS.items():
+            if name in data and not check(data[name]):
+                raise Unreadable(f"session state field {name!r} has the wrong type or value")
+        values: dict[str, Any] = {
+            k: (list(v) if isinstance(v, list) else v) for k, v in data.items()
+        }
+        routine = values.pop("routine", None)
+        state = cls(**values)
+        if routine is not None:
+            state.routine = Routine.from_dict(routine)
+            if state.routine is None:
+                raise Unreadable("session state has a routine that does not parse")
         return state
+
+    def fits(self, cat: Catalogue) -> bool:
+        """Every id in the state names something in the content."""
+        return (
+            (self.region is None or self.region in cat.regions)
+            and (self.aspect is None or self.aspect in cat.aspects)
+            and (self.offered is None or self.offered in cat.muscles)
+            and (self.equipment is None or self.equipment in cat.equipment)
+            and all(m in cat.muscles for m in self.muscles)
+            and (self.routine is None or self.routine.fits(cat))
+        )
 
     def ask(self, question: str | None) -> None:
         self.pending = question
         self.misses = 0
 
 
+_STATE_FIELDS: dict[str, Callable[[Any], bool]] = {
+    "pending": lambda v: v is None or v in QUESTIONS,
+    "region": _optional_str,
+    "aspect": _optional_str,
+    "side": lambda v: v in SIDES,
+    "muscles": lambda v: _is_list_of(v, str),
+    "offered": _optional_str,
+    "equipment": _optional_str,
+    "routine": lambda v: v is None or isinstance(v, dict),
+    "misses": lambda v: _is_int(v) and 0 <= v < MAX_MISSES,
+    "said": lambda v: _is_list_of(v, str),
+    "warned": lambda v: isinstance(v, bool),
+}
+
+# Request ids whose unreadable state was already logged: load_state runs once per handler asked,
+# and one bad request should make one log line.
+_logged: deque[str] = deque(maxlen=64)
+
+
+def _log_once(handler_input: HandlerInput, what: str, reason: str) -> None:
+    request = handler_input.request_envelope.request
+    request_id = str(getattr(request, "request_id", None))
+    key = f"{what}:{request_id}"
+    if key not in _logged:
+        _logged.append(key)
+        log.warning("ignoring %s that does not parse: %s", what, loggable(reason))
+
+
+def has_session(handler_input: HandlerInput) -> bool:
+    """Sessionless requests (System.*, AudioPlayer.*, Messaging.*, some CanFulfillIntent
+    requests) have no session attributes: reading them raises in the SDK."""
+    return handler_input.request_envelope.session is not None
+
+
 def load_state(handler_input: HandlerInput) -> State:
-    attrs = handler_input.attributes_manager.session_attributes or {}
-    return State.from_dict(attrs.get(SESSION_KEY))
+    """The session's state; no state when there is no session or the state does not parse."""
+    if not has_session(handler_input):
+        return State()
+    attrs = handler_input.attributes_manager.session_attributes
+    if not isinstance(attrs, dict):
+        return State()
+    try:
+        state = State.from_dict(attrs.get(SESSION_KEY))
+    except Unreadable as error:
+        _log_once(handler_input, "session state", str(error))
+        return State()
+    if not state.fits(catalogue()):
+        _log_once(handler_input, "session state", "it names content that does not exist")
+        return State()
+    return state
 
 
 def store_state(handler_input: HandlerInput, state: State) -> None:
-    handler_input.attributes_manager.session_attributes = {SESSION_KEY: state.to_dict()}
+    if has_session(handler_input):
+        handler_input.attributes_manager.session_attributes = {SESSION_KEY: state.to_dict()}
+
+
+SAVED_VERSION = 1  # records without "v" were written by this format before it was numbered
 
 
 @dataclass
 class Saved:
-    """What is kept across sessions for one user."""
+    """What is kept across sessions for one user (format :data:`SAVED_VERSION`)."""
 
     progress: Routine | None = None
     # Kept from older records and never read: the screen is asked in every session now.
@@ -140,18 +260,29 @@ class Saved:
 
     @classmethod
     def from_dict(cls, data: Any) -> Saved:
-        if not isinstance(data, dict):
+        """What is saved; :class:`Unreadable` when the record is not of the current format."""
+        if data is None or data == {}:
             return cls()
-        screen = data.get("screen")
-        return cls(
-            progress=Routine.from_dict(data.get("progress")),
-            screen=screen if screen == "clear" else None,
-            known=bool(data.get("known", False)),
-            saved_at=data.get("saved_at") if isinstance(data.get("saved_at"), str) else None,
-        )
+        if not isinstance(data, dict):
+            raise Unreadable(f"saved progress is a {type(data).__name__}, not an object")
+        if data.get("v", SAVED_VERSION) != SAVED_VERSION:
+            raise Unreadable(f"saved progress is of version {data.get('v')!r}")
+        screen, known, saved_at = data.get("screen"), data.get("known", False), data.get("saved_at")
+        if (
+            screen not in (None, "clear")
+            or not isinstance(known, bool)
+            or not _optional_str(saved_at)
+        ):
+            raise Unreadable("saved progress has a field of the wrong type")
+        progress = data.get("progress")
+        routine = Routine.from_dict(progress)
+        if progress is not None and routine is None:
+            raise Unreadable("saved progress has a routine that does not parse")
+        return cls(progress=routine, screen=screen, known=known, saved_at=saved_at)
 
     def to_dict(self) -> dict[str, Any]:
         return {
+            "v": SAVED_VERSION,
             "progress": asdict(self.progress) if self.progress else None,
             "screen": self.screen,
             "known": self.known,
@@ -176,10 +307,16 @@ class Memory:
     def saved(self) -> Saved:
         if self._saved is None:
             try:
-                self._saved = Saved.from_dict(self._hi.attributes_manager.persistent_attributes)
-            except Exception:  # any store failure: answer anyway, without saved progress
-                log.exception("store read failed")
+                attributes = self._hi.attributes_manager.persistent_attributes
+            except Exception as error:  # any store failure: answer anyway, without saved progress
+                log.error("store read failed: %s", describe(error))
                 self.read_failed = True
+                self._saved = Saved()
+                return self._saved
+            try:
+                self._saved = Saved.from_dict(attributes)
+            except Unreadable as error:  # not progress this version wrote: as if nothing saved
+                _log_once(self._hi, "saved progress", str(error))
                 self._saved = Saved()
         return self._saved
 
@@ -201,8 +338,8 @@ class Memory:
             manager = self._hi.attributes_manager
             manager.persistent_attributes = self._saved.to_dict()
             manager.save_persistent_attributes()
-        except Exception:  # any store failure: the turn says progress was not saved
-            log.exception("store write failed")
+        except Exception as error:  # any store failure: the turn says progress was not saved
+            log.error("store write failed: %s", describe(error))
             self.write_failed = True
 
     @property

@@ -23,24 +23,34 @@ Two requests of the same user at once (``sqlite`` and ``memory``)
     transaction holding a single UPSERT), so a document is never half written. Each write stamps
     the row with a fresh random version. If the row still has the version this request read,
     the request's attributes are written as they are. If another request saved in between, the
-    two are merged three ways against what this request read: every key this request added,
-    changed or removed takes this request's value; every key it left alone keeps the other
-    request's value; nested objects are merged key by key the same way. So progress written by
-    one request is not wiped by a racing request that did not touch it; when both changed the
-    same key, the later save wins for that key. Keep independent pieces of progress under
-    independent keys to benefit. A save with no earlier read in the same request (attributes
-    assigned wholesale) replaces the document.
+    two are merged three ways against what this request read, top-level key by key: every key
+    this request added, changed or removed takes this request's whole value; every key it left
+    alone keeps the other request's value. Values are never merged inside, so a routine's place
+    (one key) is always one writer's whole record, never one device's muscle with another's
+    step; when both changed the same key, the later save wins. A save with no earlier read in
+    the same request (attributes assigned wholesale) replaces the document.
 
     ``dynamodb`` keeps ask-sdk's behaviour: each save puts the whole document, last writer wins.
 
-SQLite settings: WAL journal (readers never block the writer, several gunicorn workers share
-the file), ``synchronous=NORMAL`` (a committed save survives a crash of the process; a power
-cut may lose the last moments), a busy timeout of :data:`SQLITE_BUSY_TIMEOUT_S` seconds.
+SQLite settings: a rollback journal, not WAL: WAL maps a shared-memory file (``-shm``) into
+every process, and a damaged or truncated one kills the process with SIGBUS, which no Python
+code can catch; the rollback journal maps nothing. Saves are a few hundred bytes and
+milliseconds long, so readers waiting on a writer cost nothing noticeable.
+``synchronous=FULL`` (a committed save survives a crash or a power cut), a busy timeout of
+:data:`SQLITE_BUSY_TIMEOUT_S` seconds.
+
+The file is watched: before each read or save the store checks that the path still names the
+file it opened. A file removed (or its directory) or replaced under a running process is
+reported (logged once, and the request fails as a store failure, so the listener is told),
+never written as a ghost. A file this process has opened is never quietly created again: once
+gone it stays an error until the file is put back (a replacement is adopted after it is
+reported). Creating a new file, at the first start, is logged as a warning.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import os
 import secrets
 import sqlite3
@@ -53,10 +63,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 from ask_sdk_core.exceptions import PersistenceException
 from ask_sdk_model import RequestEnvelope
+
+log = logging.getLogger(__name__)
 
 STORE_ENV = "TPCOACH_STORE"
 TABLE_ENV = "TPCOACH_TABLE"
@@ -67,7 +80,7 @@ SQLITE_BUSY_TIMEOUT_S = 5.0
 # about 3 s each, retry included) within the Lambda timeout (7 s) and Alexa's 8 s.
 DYNAMODB_CONNECT_TIMEOUT_S = 0.5
 DYNAMODB_READ_TIMEOUT_S = 0.8
-DYNAMODB_MAX_ATTEMPTS = 2
+DYNAMODB_MAX_ATTEMPTS = 2  # calls in all, the first one included
 
 Attributes = dict[str, Any]
 
@@ -117,19 +130,17 @@ def user_key(request_envelope: RequestEnvelope) -> str:
 def merge_attributes(base: Attributes, mine: Attributes, theirs: Attributes) -> Attributes:
     """Three-way merge: ``mine`` was derived from ``base``; ``theirs`` was saved meanwhile.
 
-    Keys ``mine`` added, changed or removed take ``mine``'s value (or go); the rest keep
-    ``theirs``. Where all three hold objects under a key, that key is merged the same way.
+    Keys ``mine`` added, changed or removed take ``mine``'s whole value (or go); the rest keep
+    ``theirs``. Values are never merged inside: each is one writer's.
     """
     merged = dict(theirs)
     for key in base.keys() | mine.keys():
         if key not in mine:
             merged.pop(key, None)  # removed by this request
         elif key not in base or mine[key] != base[key]:
-            ours, old, other = mine[key], base.get(key, {}), theirs.get(key)
-            if isinstance(ours, dict) and isinstance(old, dict) and isinstance(other, dict):
-                merged[key] = merge_attributes(old, ours, other)  # also when both added it
-            else:
-                merged[key] = ours
+            # The whole value, never a blend: two devices saving a routine's place at once
+            # must leave one of the two places, not one's muscle with the other's step.
+            merged[key] = mine[key]
     return merged
 
 
@@ -256,32 +267,90 @@ ON CONFLICT (id) DO UPDATE SET
 
 
 class SqliteStore(_DocumentStore):
-    """One SQLite file in WAL mode; safe for several processes and threads at once."""
+    """One SQLite file with a rollback journal; safe for several processes and threads."""
 
     def __init__(self, path: Path | str, busy_timeout_s: float = SQLITE_BUSY_TIMEOUT_S) -> None:
         super().__init__()
         self.path = Path(path)
         self.busy_timeout_s = busy_timeout_s
         self._local = threading.local()  # one connection per thread, per process
+        self._identity: tuple[int, int] | None = None  # (device, inode) of the file opened
+        self._reported: tuple[object, object] | None = None  # the last change logged
+        self._lock = threading.Lock()
 
     def __repr__(self) -> str:
         return f"SqliteStore({str(self.path)!r})"
 
-    def _open(self) -> sqlite3.Connection:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+    def _file_identity(self) -> tuple[int, int] | None:
+        try:
+            info = os.stat(self.path)
+        except FileNotFoundError:
+            return None
+        except NotADirectoryError:
+            return None
+        return info.st_dev, info.st_ino
+
+    def _check_file(self, opened: tuple[int, int]) -> None:
+        """Raise if the file a connection opened is gone or another file took its path."""
+        current = self._file_identity()
+        if current == opened:
+            return
+        with self._lock:
+            first = self._reported != (opened, current)
+            self._reported = (opened, current)
+            if current is not None:
+                self._identity = current  # the replacement is used from the next connection
+        if current is None:
+            if first:
+                log.error(
+                    "progress store %s has vanished (the file or its directory removed): "
+                    "progress is not saved until it is put back",
+                    self.path,
+                )
+            raise sqlite3.OperationalError(f"{self.path} has vanished")
+        if first:
+            log.error("progress store %s was replaced by another file", self.path)
+        raise sqlite3.OperationalError(f"{self.path} was replaced by another file")
+
+    def _open(self) -> tuple[sqlite3.Connection, tuple[int, int]]:
+        if self._identity is None:
+            existed = self._file_identity() is not None
+            if not existed:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            mode = "rw" if existed else "rwc"
+        else:
+            mode = "rw"  # opened before: never quietly make a new, empty one
+        uri = f"file:{quote(str(self.path.absolute()))}?mode={mode}"
         conn = sqlite3.connect(
-            self.path, timeout=self.busy_timeout_s, isolation_level=None, check_same_thread=True
+            uri,
+            uri=True,
+            timeout=self.busy_timeout_s,
+            isolation_level=None,
+            check_same_thread=True,
         )
         try:
-            mode = conn.execute("PRAGMA journal_mode=WAL").fetchone()[0]
-            if str(mode).lower() != "wal":
-                raise sqlite3.OperationalError(f"cannot switch {self.path} to WAL (got {mode})")
-            conn.execute("PRAGMA synchronous=NORMAL")
+            journal = conn.execute("PRAGMA journal_mode=DELETE").fetchone()[0]
+            if str(journal).lower() != "delete":
+                log.warning(
+                    "progress store %s stays in %s mode while another process has it open",
+                    self.path,
+                    journal,
+                )
+            conn.execute("PRAGMA synchronous=FULL")
             conn.execute(_SCHEMA)
+            identity = self._file_identity()
+            if identity is None:
+                raise sqlite3.OperationalError(f"{self.path} vanished while being opened")
+            with self._lock:
+                if self._identity is None and mode == "rwc":
+                    log.warning("created a new, empty progress store at %s", self.path)
+                elif self._identity not in (None, identity):
+                    log.warning("progress store %s is another file now: using it", self.path)
+                self._identity = identity
         except BaseException:
             conn.close()
             raise
-        return conn
+        return conn, identity
 
     @contextmanager
     def _connection(self) -> Iterator[sqlite3.Connection]:
@@ -289,8 +358,10 @@ class SqliteStore(_DocumentStore):
         try:
             if getattr(local, "pid", None) != os.getpid():  # new thread, or a forked worker
                 local.conn, local.pid = None, os.getpid()
+            if local.conn is not None:
+                self._check_file(local.opened)
             if local.conn is None:
-                local.conn = self._open()
+                local.conn, local.opened = self._open()
             yield local.conn
         except (sqlite3.Error, OSError) as error:
             conn, local.conn = local.conn, None  # reconnect next time: the file may be repaired
@@ -372,7 +443,9 @@ def open_dynamodb_store(
     config = Config(
         connect_timeout=DYNAMODB_CONNECT_TIMEOUT_S,
         read_timeout=DYNAMODB_READ_TIMEOUT_S,
-        retries={"max_attempts": DYNAMODB_MAX_ATTEMPTS, "mode": "standard"},
+        # total_max_attempts counts the first try; botocore's max_attempts counts retries only
+        # (max_attempts=2 made three calls).
+        retries={"total_max_attempts": DYNAMODB_MAX_ATTEMPTS, "mode": "standard"},
     )
     resource = session.resource(
         "dynamodb", region_name=region, endpoint_url=endpoint_url, config=config

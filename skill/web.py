@@ -30,10 +30,18 @@ import ipaddress
 import json
 import logging
 import os
+import posixpath
+import re
+import socket
+import stat
 import sys
+import threading
+import time
+from collections import OrderedDict
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlsplit
 from urllib.request import urlopen
 
 from skill import _compat
@@ -66,6 +74,7 @@ from flask_ask_sdk.skill_adapter import (  # noqa: E402
 )
 from werkzeug.exceptions import HTTPException  # noqa: E402
 
+from skill.safelog import describe, loggable  # noqa: E402
 from skill.stores import open_store, store_url_from_env  # noqa: E402
 
 log = logging.getLogger(__name__)
@@ -76,20 +85,57 @@ ALEXA_ROUTE = "/alexa"
 HEALTH_ROUTE = "/healthz"
 # Alexa's requests are a few KB; session attributes ride along but stay well under this.
 MAX_BODY_BYTES = 128 * 1024
-CERT_FETCH_TIMEOUT_S = 4.0
+CERT_FETCH_TIMEOUT_S = 4.0  # for the whole download, name lookup included
+MAX_FETCHES = 4  # certificate downloads at once, per worker
+MAX_CACHED_CHAINS = 16  # Alexa uses one chain URL at a time, a new one when it renews
+MAX_REMEMBERED_FAILURES = 256
+FETCH_FAILURE_TTL_S = 30.0
+MAX_CHAIN_BYTES = 64 * 1024
+# Alexa's envelopes nest about a dozen levels; this is far below what json or the SDK's
+# recursive deserializer would choke on.
+MAX_JSON_DEPTH = 64
 
+NO_SKILL_ID_WARNING = (
+    "no skill id set, so requests signed by Alexa for any skill are answered; set --skill-id"
+    f" or {SKILL_ID_ENV} to your skill's id."
+)
 NO_VERIFY_WARNING = (
     "REQUEST VERIFICATION IS OFF: anyone who can reach this server can speak as Alexa, for any "
     "user. Use --no-verify only for local clients on loopback, never behind a public address."
 )
 
 
-class AlexaRequestVerifier(RequestVerifier):
-    """ask-sdk's signature verifier, with three changes.
+def normalised_cert_url(cert_url: str) -> str:
+    """The one spelling of a certificate URL that passed the SDK's URL check: scheme and host
+    in lower case, no default port, the path normalised as the check normalises it."""
+    parts = urlsplit(cert_url)
+    path = posixpath.normpath(parts.path) if parts.path else "/"
+    query = f"?{parts.query}" if parts.query else ""
+    return f"{parts.scheme.lower()}://{(parts.hostname or '').lower()}{path}{query}"
 
+
+class _Fetch:
+    """One certificate download in flight; everyone who needs that URL waits for it."""
+
+    def __init__(self) -> None:
+        self.done = threading.Event()
+        self.chain: bytes | None = None
+        self.error: BaseException | None = None
+
+
+class AlexaRequestVerifier(RequestVerifier):
+    """ask-sdk's signature verifier, with these changes.
+
+    * The cheap checks come first: both headers present, the certificate URL valid, the
+      signature base64; only then is a certificate chain downloaded.
+    * Downloads are bounded: one at a time per URL (others wait for it), at most
+      :data:`MAX_FETCHES` at once, each within ``fetch_timeout_s`` in all (name lookup
+      included: the download runs in a thread the request stops waiting for). A failed URL is
+      refused without a new download for :data:`FETCH_FAILURE_TTL_S`. Chains are cached by
+      :func:`normalised_cert_url`, at most :data:`MAX_CACHED_CHAINS` of them (least recently used
+      dropped first), so URL spellings cannot fill memory.
     * Dates are compared timezone-aware (``not_valid_before_utc``): the SDK reads the naive
       properties that cryptography deprecated, which are slated for removal.
-    * The certificate chain is fetched with a timeout; the SDK's fetch has none.
     * ``trust_roots`` replaces the operating system's trust list for the chain check. Only the
       tests pass it (with their own CA); in service the system list is used, as in the SDK.
     """
@@ -102,17 +148,89 @@ class AlexaRequestVerifier(RequestVerifier):
         super().__init__()
         self._trust_roots = list(trust_roots) if trust_roots is not None else None
         self._fetch_timeout_s = fetch_timeout_s
+        self._lock = threading.Lock()
+        self._chains: OrderedDict[str, bytes] = OrderedDict()
+        self._failures: OrderedDict[str, float] = OrderedDict()
+        self._fetches: dict[str, _Fetch] = {}
+        self.downloads = 0  # downloads started: for tests and the flood benchmark
+
+    def preload(self, cert_url: str, chain: bytes) -> None:
+        """Cache ``chain`` for ``cert_url`` as if it had been downloaded."""
+        with self._lock:
+            self._remember(normalised_cert_url(cert_url), chain)
+
+    def verify(
+        self,
+        headers: dict[str, Any],
+        serialized_request_env: str,
+        deserialized_request_env: RequestEnvelope,
+    ) -> None:
+        sent = {str(k).lower(): v for k, v in headers.items()}
+        cert_url = sent.get(verifier_constants.SIGNATURE_CERT_CHAIN_URL_HEADER.lower())
+        signature = sent.get(verifier_constants.SIGNATURE_HEADER.lower())
+        if not isinstance(cert_url, str) or not isinstance(signature, str):
+            raise VerificationException("Missing Signature/Certificate for the skill request")
+        self._validate_certificate_url(cert_url)
+        try:
+            base64.b64decode(signature, validate=True)
+        except (binascii.Error, ValueError) as error:
+            raise VerificationException("Signature is not base64") from error
+        super().verify(headers, serialized_request_env, deserialized_request_env)
+
+    def _remember(self, key: str, chain: bytes) -> None:
+        self._chains[key] = chain
+        self._chains.move_to_end(key)
+        while len(self._chains) > MAX_CACHED_CHAINS:
+            self._chains.popitem(last=False)
 
     def _load_cert_chain(self, cert_url: str) -> bytes:
-        cache: dict[str, bytes] = self._cert_cache
-        if cert_url not in cache:
-            cache[cert_url] = self._fetch_cert_chain(cert_url)
-        return cache[cert_url]
+        key = normalised_cert_url(cert_url)
+        with self._lock:
+            chain = self._chains.get(key)
+            if chain is not None:
+                self._chains.move_to_end(key)
+                return chain
+            failed_at = self._failures.get(key)
+            if failed_at is not None and time.monotonic() - failed_at < FETCH_FAILURE_TTL_S:
+                raise VerificationException("the certificate chain failed to download just now")
+            fetch = self._fetches.get(key)
+            if fetch is None:
+                if len(self._fetches) >= MAX_FETCHES:
+                    raise VerificationException("too many certificate downloads at once")
+                fetch = self._fetches[key] = _Fetch()
+                self.downloads += 1
+                threading.Thread(
+                    target=self._download, args=(key, fetch), name="cert-fetch", daemon=True
+                ).start()
+        if not fetch.done.wait(self._fetch_timeout_s):
+            raise VerificationException("the certificate chain download timed out")
+        if fetch.chain is None:
+            raise VerificationException("the certificate chain failed to download", fetch.error)
+        return fetch.chain
+
+    def _download(self, key: str, fetch: _Fetch) -> None:
+        try:
+            fetch.chain = self._fetch_cert_chain(key)
+        except BaseException as error:  # anything: the waiting requests are refused
+            fetch.error = error
+        with self._lock:
+            del self._fetches[key]
+            if fetch.chain is not None:
+                self._failures.pop(key, None)
+                self._remember(key, fetch.chain)
+            else:
+                self._failures[key] = time.monotonic()
+                self._failures.move_to_end(key)
+                while len(self._failures) > MAX_REMEMBERED_FAILURES:
+                    self._failures.popitem(last=False)
+        fetch.done.set()
 
     def _fetch_cert_chain(self, cert_url: str) -> bytes:
         # cert_url has passed _validate_certificate_url: https, s3.amazonaws.com, /echo.api/.
         with urlopen(cert_url, timeout=self._fetch_timeout_s) as response:
-            data: bytes = response.read()
+            data: bytes = response.read(MAX_CHAIN_BYTES + 1)
+        if len(data) > MAX_CHAIN_BYTES:
+            raise VerificationException("the certificate chain is too large")
         return data
 
     def _validate_cert_chain(self, cert_chain: bytes) -> None:
@@ -146,15 +264,6 @@ class AlexaRequestVerifier(RequestVerifier):
             raise VerificationException(
                 f"{verifier_constants.CERT_CHAIN_DOMAIN} domain missing in Signature Certificate"
             )
-
-    def _valid_request_body(
-        self, cert_chain: x509.Certificate, signature: str, serialized_request_env: str
-    ) -> None:
-        try:
-            base64.b64decode(signature, validate=True)
-        except (binascii.Error, ValueError) as error:
-            raise VerificationException("Signature is not base64") from error
-        super()._valid_request_body(cert_chain, signature, serialized_request_env)
 
 
 class SkillIdVerifier(AbstractVerifier):
@@ -223,12 +332,13 @@ class _SkillAdapter(SkillAdapter):  # type: ignore[misc]
         self, skill: CustomSkill, verifiers: list[AbstractVerifier] | None
     ) -> None:
         config = current_app.config
-        chain: list[AbstractVerifier] = []
-        if config.get(VERIFY_SIGNATURE_APP_CONFIG, True):
-            chain.append(self._signature_verifier or AlexaRequestVerifier())
+        # Cheapest first: the skill id and the timestamp cost nothing; the signature may cost a
+        # certificate download, so a stale or foreign request never triggers one.
+        chain: list[AbstractVerifier] = list(verifiers or [])
         if config.get(VERIFY_TIMESTAMP_APP_CONFIG, True):
             chain.append(TimestampVerifier())
-        chain.extend(verifiers or [])
+        if config.get(VERIFY_SIGNATURE_APP_CONFIG, True):
+            chain.append(self._signature_verifier or AlexaRequestVerifier())
         self.verifier_chain = chain
         self._webservice_handler = WebserviceSkillHandler(
             skill=skill,
@@ -241,10 +351,12 @@ class _SkillAdapter(SkillAdapter):  # type: ignore[misc]
         if request.mimetype != "application/json":
             return _error(415, "expected Content-Type: application/json")
         raw = request.get_data(cache=True)  # over MAX_CONTENT_LENGTH: 413 from Flask
+        if json_depth(raw) > MAX_JSON_DEPTH:
+            return _error(400, f"the JSON nests deeper than {MAX_JSON_DEPTH} levels")
         try:
             body = raw.decode("utf-8")
             problem = _shape_problem(json.loads(body))
-        except ValueError:  # UnicodeDecodeError and JSONDecodeError are ValueErrors
+        except (ValueError, RecursionError):  # UnicodeDecodeError, JSONDecodeError: ValueErrors
             return _error(400, "the body is not a UTF-8 JSON document")
         if problem:
             return _error(400, problem)
@@ -253,15 +365,34 @@ class _SkillAdapter(SkillAdapter):  # type: ignore[misc]
                 http_request_headers=dict(request.headers), http_request_body=body
             )
         except VerificationException as error:
-            log.warning("refused a request that failed verification: %s", error)
+            log.warning("refused a request that failed verification: %s", loggable(error))
             return _error(400, "the request failed verification")
-        except SerializationException as error:
-            log.warning("refused a request the SDK cannot read: %s", error)
+        except (SerializationException, RecursionError) as error:
+            log.warning("refused a request the SDK cannot read: %s", loggable(error))
             return _error(400, "the request could not be read")
-        except Exception:  # the SDK re-raises a handler's own error when no handler takes it
-            log.exception("the skill failed to answer")
+        except Exception as error:  # the SDK re-raises a handler's error when none takes it
+            log.error("the skill failed to answer: %s", describe(error))
             return _error(500, "the skill failed to answer")
         return jsonify(result)
+
+
+# A string, closed or not (possessive, so a scan never goes back: linear on any input).
+_STRING = re.compile(rb'"(?:[^"\\]++|\\.)*+"?', re.DOTALL)
+_NOT_BRACKET = re.compile(rb"[^\[\]{}]++")
+
+
+def json_depth(raw: bytes) -> int:
+    """How deep the arrays and objects of a JSON text nest (strings skipped), without parsing
+    it: ``json.loads`` would hit Python's recursion limit on a deep one."""
+    brackets = _NOT_BRACKET.sub(b"", _STRING.sub(b"", raw))
+    depth = deepest = 0
+    for byte in brackets:
+        if byte in (0x5B, 0x7B):  # [ {
+            depth += 1
+            deepest = max(deepest, depth)
+        else:
+            depth -= 1
+    return deepest
 
 
 def _shape_problem(document: Any) -> str | None:
@@ -355,7 +486,12 @@ def create_app(
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception) -> Response:
-        log.exception("unexpected error serving %s %s", request.method, request.path)
+        log.error(
+            "unexpected error serving %s %s: %s",
+            loggable(request.method),
+            loggable(request.path),
+            describe(error),
+        )
         return _error(500, "internal error")
 
     return app
@@ -367,12 +503,66 @@ def _env_flag(name: str) -> bool:
 
 def create_app_from_env() -> Flask:
     """The app configured from the environment, for gunicorn:
-    ``TPCOACH_STORE``, ``TPCOACH_SKILL_ID``, ``TPCOACH_NO_VERIFY`` (see docs/hosting.md)."""
-    return create_app(
-        verify=not _env_flag(NO_VERIFY_ENV),
-        skill_id=os.environ.get(SKILL_ID_ENV) or None,
-        store=store_url_from_env(),
-    )
+    ``TPCOACH_STORE``, ``TPCOACH_SKILL_ID``, ``TPCOACH_NO_VERIFY`` (see docs/hosting.md).
+
+    The rules of ``tpcoach serve`` hold here too: without verification the app refuses to start
+    unless every address the process listens on is loopback (or a Unix socket); without a skill
+    id it says that requests for any skill are answered.
+    """
+    verify = not _env_flag(NO_VERIFY_ENV)
+    skill_id = os.environ.get(SKILL_ID_ENV) or None
+    if not verify:
+        problem = _not_loopback_only(_listening_hosts())
+        if problem:
+            message = f"refusing {NO_VERIFY_ENV}=1: {problem}"
+            print(f"tpcoach: {message}", file=sys.stderr)
+            raise RuntimeError(message)
+    elif skill_id is None:
+        log.warning(NO_SKILL_ID_WARNING)
+    return create_app(verify=verify, skill_id=skill_id, store=store_url_from_env())
+
+
+def _listening_hosts() -> list[str] | None:
+    """The addresses of the listening sockets this process holds (a gunicorn worker inherits
+    its arbiter's), ``"unix"`` for a Unix socket; None when the process's sockets cannot be
+    listed (no /proc)."""
+    try:
+        fds = [int(name) for name in os.listdir("/proc/self/fd")]
+    except (OSError, ValueError):
+        return None
+    hosts = []
+    for fd in fds:
+        try:
+            if not stat.S_ISSOCK(os.fstat(fd).st_mode):
+                continue
+            sock = socket.socket(fileno=os.dup(fd))
+        except OSError:
+            continue
+        try:
+            if sock.getsockopt(socket.SOL_SOCKET, socket.SO_ACCEPTCONN):
+                if sock.family == socket.AF_UNIX:
+                    hosts.append("unix")
+                elif sock.family in (socket.AF_INET, socket.AF_INET6):
+                    hosts.append(str(sock.getsockname()[0]))
+        except OSError:
+            pass
+        finally:
+            sock.close()
+    return hosts
+
+
+def _not_loopback_only(hosts: list[str] | None) -> str | None:
+    if hosts is None:
+        return "cannot tell which addresses this process listens on"
+    if not hosts:
+        return (
+            "this process listens on no socket yet (gunicorn --preload?), so its addresses "
+            "cannot be checked; bind 127.0.0.1 and load the app in the workers"
+        )
+    public = sorted({h for h in hosts if h != "unix" and not _is_loopback(h)})
+    if public:
+        return f"listening on {', '.join(public)}; bind 127.0.0.1 for local clients only"
+    return None
 
 
 def _is_loopback(host: str) -> bool:
@@ -413,11 +603,7 @@ def serve(
     if not verify:
         print(f"\n*** {NO_VERIFY_WARNING} ***\n", file=sys.stderr)
     elif skill_id is None:
-        print(
-            "tpcoach serve: no skill id set, so requests signed by Alexa for any skill are"
-            f" answered; set --skill-id or {SKILL_ID_ENV} to your skill's id.",
-            file=sys.stderr,
-        )
+        print(f"tpcoach serve: {NO_SKILL_ID_WARNING}", file=sys.stderr)
     print(
         f"tpcoach serve: POST http://{host}:{port}{ALEXA_ROUTE}  store={store_url}  "
         f"skill_id={skill_id or '(any)'}  verification={'on' if verify else 'OFF'}",

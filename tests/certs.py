@@ -147,7 +147,8 @@ class OfflineVerifier(AlexaRequestVerifier):
 
     def __init__(self, ca: TestCA, chains: dict[str, bytes]) -> None:
         super().__init__(trust_roots=[ca.der])
-        self._cert_cache.update(chains)
+        for url, chain in chains.items():
+            self.preload(url, chain)
 
     def _fetch_cert_chain(self, cert_url: str) -> bytes:
         raise VerificationException(f"test verifier does not fetch {cert_url}")

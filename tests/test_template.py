@@ -234,3 +234,25 @@ def test_requirements_lambda_lists_only_project_dependencies() -> None:
     declared = _requirement_names(project["dependencies"])
     listed = _requirement_names(LAMBDA_REQUIREMENTS.read_text().splitlines())
     assert listed <= declared, f"not in pyproject.toml dependencies: {sorted(listed - declared)}"
+
+
+def test_the_table_keeps_point_in_time_recovery(template: dict[str, Any]) -> None:
+    table = template["Resources"]["ProgressTable"]["Properties"]
+    assert table["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}
+
+
+def test_the_delete_permission_is_explained_by_the_feature_that_needs_it() -> None:
+    text = (ROOT / "template.yaml").read_text(encoding="utf-8")
+    policy = text[text.index("Policies:") : text.index("dynamodb:GetItem")]
+    assert "forget me" in policy, "DeleteItem is granted: the template must say what for"
+
+
+def test_the_sdk_packages_whose_internals_web_py_overrides_are_pinned() -> None:
+    import tomllib
+    from importlib.metadata import version
+
+    dependencies = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
+    for package in ("ask-sdk-webservice-support", "flask-ask-sdk"):
+        (pin,) = [d for d in dependencies if d.startswith(f"{package}")]
+        assert "==" in pin, f"{package} must be pinned: skill/web.py overrides its internals"
+        assert pin.split("==")[1] == version(package), f"installed {package} is not the pin"

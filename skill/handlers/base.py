@@ -8,7 +8,7 @@ request in the same state, so first-match dispatch never hides a mistake.
 from __future__ import annotations
 
 import random
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
@@ -19,11 +19,14 @@ from ask_sdk_model.ui import SimpleCard
 
 from skill.content import Catalogue, catalogue
 from skill.resolve import NOTHING, Heard
-from skill.speech import Renderer, Speech, join, pause
-from skill.state import Memory, State, load_state, store_state
+from skill.speech import MAX_SPEECH_CHARS, Renderer, Speech, clean, join, pause
+from skill.state import Memory, State, has_session, load_state, store_state
 from skill.understand import Meaning, meaning_of
 
 _rng = random.Random()
+
+# The longest slot text used: longer than any place, muscle or question a listener says.
+MAX_HEARD_CHARS = 160
 
 CARD_TITLE = "Trigger Point Coach"
 
@@ -33,15 +36,22 @@ def slot_heard(handler_input: HandlerInput, name: str) -> Heard:
     request = handler_input.request_envelope.request
     intent = getattr(request, "intent", None)
     slots = getattr(intent, "slots", None) or {}
-    slot = slots.get(name)
-    if slot is None or not slot.value:
+    slot = slots.get(name) if isinstance(slots, dict) else None
+    value = getattr(slot, "value", None)
+    if not isinstance(value, str) or not value:
+        return NOTHING
+    # Whatever arrives is cleaned and capped here, before it is matched or said back.
+    words = clean(value, MAX_HEARD_CHARS)
+    if not words:
         return NOTHING
     resolutions = getattr(slot, "resolutions", None)
     for authority in getattr(resolutions, "resolutions_per_authority", None) or []:
         status = getattr(getattr(authority, "status", None), "code", None)
         if status == StatusCode.ER_SUCCESS_MATCH and authority.values:
-            return Heard(id=authority.values[0].value.id, text=slot.value)
-    return Heard(text=slot.value)
+            ident = getattr(getattr(authority.values[0], "value", None), "id", None)
+            if isinstance(ident, str) and ident:
+                return Heard(id=ident, text=words)
+    return Heard(text=words)
 
 
 MEANING_KEY = "tpc_meaning"
@@ -85,6 +95,7 @@ class Turn:
         self.memory = Memory(handler_input)
         self.renderer = Renderer(self.cat, _rng)
         self._speech: list[Speech] = []
+        self._keys: list[tuple[str | None, dict[str, object]]] = []  # what each part says
         self._reprompt: Speech | None = None
         self._card: str | None = None
         self._card_title = CARD_TITLE
@@ -113,9 +124,11 @@ class Turn:
 
     def say(self, key: str, **values: object) -> None:
         self._speech.append(self.renderer.say(key, **values))
+        self._keys.append((key, values))
 
     def add(self, speech: Speech) -> None:
         self._speech.append(speech)
+        self._keys.append((None, {}))
 
     def ask(self, key: str, **values: object) -> None:
         """Keep the session open; ``key`` is the short reprompt."""
@@ -128,27 +141,82 @@ class Turn:
     def speech(self) -> Speech:
         return join(self._speech)
 
+    def _unclaim(self) -> bool:
+        """Replace every "I've kept your place" by its honest form; True if there was one."""
+        replaced = False
+        for i, (key, values) in enumerate(self._keys):
+            honest = UNSAVED.get(key or "")
+            if honest is not None:
+                self._speech[i] = honest(self.renderer, values)
+                self._keys[i] = (None, values)
+                self.said[:] = [k for k in self.said if k != key]
+                replaced = True
+        return replaced
+
+    def store_trouble(self) -> None:
+        """After a failed read or save: no claim of a save that was not made, and the listener
+        told once a session that progress is not being kept."""
+        memory = self.memory
+        if not memory.failed:
+            return
+        if self._unclaim() or self.state.warned:
+            pass
+        elif memory.read_failed:
+            self.say("store_unreadable")
+        else:
+            self.say("store_unwritable")
+        self.state.warned = True
+
     def finish(self) -> Response:
         self.memory.flush()
-        if self.memory.read_failed:
-            self.say("store_unreadable")
-        elif self.memory.write_failed:
-            self.say("store_unwritable")
+        self.store_trouble()
         builder = self.hi.response_builder
         self.state.said = self.said  # what this turn meant, for repeat and for tests
         if self._reprompt is None:
             self.state.pending = None
         store_state(self.hi, self.state)
-        builder.speak(self.localise(self.speech.ssml or pause(0.5).ssml))
+        builder.speak(self.localise(_fit(self._speech).ssml or pause(0.5).ssml))
         if self._reprompt is not None:
             builder.ask(self.localise(self._reprompt.ssml))
         else:
             builder.set_should_end_session(True)
         if self._card:
-            card = self.localise(self._card)[:8000]
-            builder.set_card(SimpleCard(title=self._card_title, content=card))
+            builder.set_card(
+                SimpleCard(
+                    title=clean(self._card_title, 200),
+                    content=_card_text(self.localise(self._card)),
+                )
+            )
         response: Response = builder.response
         return response
+
+
+# What a response that claims a save says instead when the save failed.
+UNSAVED: dict[str, Callable[[Renderer, dict[str, object]], Speech]] = {
+    "stopped_kept": lambda r, values: r.say("stopped_unsaved", **values),
+    "paused": lambda r, values: r.say("paused_unsaved", **values),
+}
+
+
+def _fit(parts: list[Speech]) -> Speech:
+    """The speech, within Alexa's limit once wrapped in <speak>: whole parts from the end are
+    dropped when too long (never a cut inside a tag). Values are capped where they are said,
+    so this only guards against a mistake."""
+    limit = MAX_SPEECH_CHARS - len("<speak></speak>")
+    speech = join(parts)
+    while len(speech.ssml) > limit and parts:
+        parts = parts[:-1]
+        speech = join(parts)
+    return speech
+
+
+def _card_text(body: str) -> str:
+    lines = [clean(line) for line in body[:8000].split("\n")]
+    return "\n".join(lines)[:8000]
+
+
+def sessionless(handler_input: HandlerInput) -> bool:
+    return not has_session(handler_input)
 
 
 class Handler(AbstractRequestHandler):
@@ -180,4 +248,4 @@ def intents_of(handlers: Iterable[Handler]) -> set[str]:
     return {i for h in handlers for i in h.intents}
 
 
-__all__ = ["Handler", "Turn", "heard", "intents_of", "meaning", "meaning_name"]
+__all__ = ["Handler", "Turn", "heard", "intents_of", "meaning", "meaning_name", "sessionless"]

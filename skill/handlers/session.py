@@ -13,9 +13,23 @@ from ask_sdk_model import Response
 
 from skill.handlers.actions import offer_resume, reask, routine_content, valid_progress
 from skill.handlers.base import Handler, Turn, meaning_name
+from skill.handlers.system import CONVERSATION_TYPES, cannot_fulfill, silence, turn_free_words
 from skill.resolve import match_word, vocabulary
+from skill.safelog import describe, loggable
 from skill.speech import text
-from skill.state import ASPECT, NEXT_MUSCLE, OFFER_ROUTINE, READY, REGION, SCREEN, load_state
+from skill.state import (
+    ASPECT,
+    NEXT_MUSCLE,
+    OFFER_ROUTINE,
+    OTHER_SIDE,
+    READY,
+    RED_FLAG,
+    REGION,
+    SCREEN,
+    Routine,
+    State,
+    load_state,
+)
 
 log = logging.getLogger(__name__)
 
@@ -94,16 +108,25 @@ class HelpHandler(Handler):
             state.ask(REGION)
 
 
+def place_to_keep(state: State) -> Routine | None:
+    """The routine whose place is worth keeping, if any. Not one before the safety screen was
+    answered, and not one already finished: after its last step the skill asks about the other
+    side or the next muscle, and a place kept there would offer "step 6 of 6" again."""
+    if state.pending in (SCREEN, RED_FLAG, OTHER_SIDE, NEXT_MUSCLE):
+        return None
+    return state.routine
+
+
 class StopHandler(Handler):
     """Stop, cancel, and navigate home: leave now, keeping the routine's place."""
 
     intents = ("AMAZON.StopIntent", "AMAZON.CancelIntent", "AMAZON.NavigateHomeIntent")
 
     def respond(self, turn: Turn) -> None:
-        routine = turn.state.routine
+        routine = place_to_keep(turn.state)
         if routine is not None and routine.started:
             turn.memory.update(progress=routine)
-            turn.say("stopped_kept", number=routine.step + 1)
+            turn.say("stopped_kept", number=routine.step + 1)  # unsaid if the save fails
         else:
             turn.say("goodbye")
 
@@ -188,25 +211,47 @@ class SessionEndedHandler(Handler):
     def handle(self, handler_input: HandlerInput) -> Response:
         state = load_state(handler_input)
         request = handler_input.request_envelope.request
-        log.info("session ended: %s", getattr(request, "reason", None))
-        routine = state.routine
-        if routine is not None and state.pending != SCREEN:
+        reason = getattr(request, "reason", None)
+        error = getattr(request, "error", None)
+        log.info(
+            "session ended: %s%s",
+            loggable(getattr(reason, "value", reason)),
+            f" ({loggable(getattr(error, 'message', error))})" if error is not None else "",
+        )
+        routine = place_to_keep(state)
+        if routine is not None:
             turn = Turn(handler_input)
             turn.memory.update(progress=routine)
             turn.memory.flush()
-        response: Response = handler_input.response_builder.response
-        return response
+        return silence(handler_input)
 
 
 class ErrorHandler(AbstractExceptionHandler):
-    """Anything unexpected: apologise, keep the session and its state as they were."""
+    """Anything unexpected: an answer fit for the request's type, and the error logged.
+
+    In a conversation: apologise and keep the session and its state as they were. For a request
+    that takes no speech (System.*, AudioPlayer.*, Messaging.*, ...): an empty response. For
+    CanFulfillIntentRequest: "no", since the skill could not work out whether it can.
+    """
 
     def can_handle(self, handler_input: HandlerInput, exception: Exception) -> bool:
         return True
 
     def handle(self, handler_input: HandlerInput, exception: Exception) -> Response:
-        log.exception("request failed", exc_info=exception)
-        turn = Turn(handler_input)
-        turn.say("error")
-        turn.ask("error_short")  # keeps the pending question, so the listener can answer again
-        return turn.finish()
+        request_type = get_request_type(handler_input)
+        log.error("request %s failed: %s", loggable(request_type), describe(exception))
+        if request_type == "CanFulfillIntentRequest":
+            return cannot_fulfill(handler_input)
+        if request_type not in CONVERSATION_TYPES:
+            return silence(handler_input)
+        try:
+            turn = Turn(handler_input)
+            turn.say("error")
+            turn.ask("error_short")  # keeps the pending question, so the listener can answer
+            return turn.finish()
+        except Exception as again:  # the apology itself failed: say it without the turn
+            log.error("the apology failed too: %s", describe(again))
+            builder = handler_input.response_builder
+            builder.speak(text(turn_free_words("error")).ssml).set_should_end_session(True)
+            response: Response = builder.response
+            return response

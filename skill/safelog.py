@@ -1,0 +1,30 @@
+"""Request text in logs, made harmless: one line, printable, bounded.
+
+Anything that came in a request (a timestamp, a slot, an error message quoting either) may hold
+newlines or control characters that would forge log lines of their own, or be megabytes long.
+:func:`loggable` escapes such characters the way ``repr`` does and cuts the text short;
+:func:`describe` does the same for an exception, keeping the traceback's frames (which come from
+this code, not from the request) on lines of their own.
+"""
+
+from __future__ import annotations
+
+import traceback
+
+MAX_LOGGED_CHARS = 300
+
+
+def loggable(value: object, limit: int = MAX_LOGGED_CHARS) -> str:
+    """``value`` as one printable line of at most about ``limit`` characters."""
+    text = value if isinstance(value, str) else str(value)
+    if len(text) > limit:
+        text = f"{text[:limit]}...({len(text)} chars)"
+    escaped = text.encode("unicode_escape").decode("ascii")
+    return escaped.replace('"', '\\"')
+
+
+def describe(error: BaseException) -> str:
+    """The exception's type and escaped message, then its traceback frames."""
+    frames = "".join(traceback.format_tb(error.__traceback__)).rstrip()
+    head = f"{type(error).__name__}: {loggable(error)}"
+    return f"{head}\n{frames}" if frames else head
