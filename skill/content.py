@@ -1133,9 +1133,8 @@ def _build_geometry(reader: _Reader, cat: Catalogue, words: ScreenWords) -> Geom
             points = _points(reader, node, "points")
             if view and points:
                 lines.append(Line(view, points))
-        rings = tuple(
-            z for z in (_zone(reader, n) for n in reader.maps(outline_node, "rings", required=False)) if z
-        )
+        ring_nodes = reader.maps(outline_node, "rings", required=False)
+        rings = tuple(z for z in (_zone(reader, n) for n in ring_nodes) if z)
         outline = Outline(half, tuple(lines), rings)
 
     shapes: dict[str, Shape] = {}
@@ -1199,7 +1198,9 @@ def _build_geometry(reader: _Reader, cat: Catalogue, words: ScreenWords) -> Geom
         routine = cat.routine(mid or "", eid or "")
         if steps_node is not None:
             if not isinstance(steps_node, _Map):
-                reader.problem(reader.line_of(node, "steps"), "'steps' must map step numbers to spots")
+                reader.problem(
+                    reader.line_of(node, "steps"), "'steps' must map step numbers to spots"
+                )
             else:
                 for number, value in steps_node.items():
                     point = _point(reader, value) if isinstance(value, _Map) else None

@@ -25,6 +25,7 @@ from skill.state import Memory, State, load_state, store_state
 _rng = random.Random()
 
 CARD_TITLE = "Trigger Point Coach"
+TURN_ATTRIBUTE = "turn"  # request attribute: the finished Turn, for skill/display.py
 
 
 def heard(handler_input: HandlerInput, name: str) -> Heard:
@@ -97,6 +98,7 @@ class Turn:
         if self._reprompt is None:
             self.state.pending = None
         store_state(self.hi, self.state)
+        self.hi.attributes_manager.request_attributes[TURN_ATTRIBUTE] = self  # for screens
         builder.speak(self.speech.ssml or pause(0.5).ssml)
         if self._reprompt is not None:
             builder.ask(self._reprompt.ssml)
