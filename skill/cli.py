@@ -98,6 +98,16 @@ def _talk_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--intents", action="store_true", help="show the intent and slots heard")
 
 
+def gallery(args: argparse.Namespace) -> int:
+    """Write the screens and icons as SVG and PNG to docs/gallery (and the icons' PNGs to the
+    skill package with --icons)."""
+    module = importlib.import_module("skill.gallery")
+    assets = module.ASSETS if args.icons else None
+    for path in module.write_gallery(Path(args.out), assets):
+        print(f"wrote {path}")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="tpcoach", description=__doc__)
     p.add_argument("-v", "--verbose", action="store_true", help="log more")
@@ -130,6 +140,13 @@ def parser() -> argparse.ArgumentParser:
         help="the https endpoint's certificate type (default: Trusted)",
     )
     b.set_defaults(func=build_model)
+
+    g = sub.add_parser("gallery", help="write the screens and icons as SVG and PNG")
+    g.add_argument(
+        "--out", default=str(Path(__file__).resolve().parent.parent / "docs" / "gallery")
+    )
+    g.add_argument("--icons", action="store_true", help="also copy the icon PNGs to the package")
+    g.set_defaults(func=gallery)
 
     s = sub.add_parser("serve", help="run the skill as an HTTPS-ready web endpoint")
     s.add_argument("--host", default="127.0.0.1")

@@ -784,21 +784,25 @@ def svg(screen: Screen, at_seconds_left: int | None = None) -> str:
         scale = (SVG_H - 64) / CANVAS_H
         out += figure_svg(screen.figure, 40, 32, scale)
         left = 40 + CANVAS_W * scale + 40
-    chars = int((SVG_W - left - 40) / 15)
+    room = SVG_W - left - 48
+
+    def fit(size: float, bold: bool = False) -> int:
+        return int(room / (size * (0.62 if bold else 0.56)))
+
     y = 80.0
     out.append(_svg_text(left, y, screen.title, 26, MUTED))
     red = screen.kind == "red_flag"
-    heading_size = 58 if red else 46
-    for line in _wrap(screen.heading, int(chars * 28 / heading_size)):
+    heading_size = 54 if red else 42
+    for line in _wrap(screen.heading, fit(heading_size, True)):
         y += heading_size * 1.2
         out.append(_svg_text(left, y, line, heading_size, ALERT if red else TEXT, True))
     if screen.number:
         y += 120
         out.append(_svg_text(left, y - 10, screen.number_label, 28, MUTED))
-        out.append(_svg_text(left + 280, y, screen.number, 100, TEXT, True))
+        out.append(_svg_text(left + 300, y, screen.number, 100, TEXT, True))
     y += 16
     size = 24 if red else 30
-    for line in _wrap("\n".join(screen.lines), int(chars * 28 / size)):
+    for line in _wrap("\n".join(screen.lines), fit(size)):
         y += size * 1.35
         out.append(_svg_text(left, y, line, size, TEXT))
     for colour, label in screen.legend:
@@ -807,8 +811,8 @@ def svg(screen: Screen, at_seconds_left: int | None = None) -> str:
         out.append(_svg_text(left + 32, y, label, 22, MUTED))
     if screen.seconds:
         left_now = screen.seconds // 2 if at_seconds_left is None else at_seconds_left
-        y += 40
-        r = 90.0
+        y += 30
+        r = 80.0
         cx, cy = left + r + 8, y + r
         length = 2 * 3.14159265 * r
         done = length * (1 - left_now / screen.seconds)
@@ -821,12 +825,24 @@ def svg(screen: Screen, at_seconds_left: int | None = None) -> str:
             f' stroke-width="16" stroke-dasharray="{_n(length)}" stroke-dashoffset="{_n(done)}"'
             f' transform="rotate(-90 {_n(cx)} {_n(cy)})"/>'
         )
-        out.append(_svg_text(cx, cy + 24, str(left_now), 72, TEXT, True, "middle"))
+        out.append(_svg_text(cx, cy + 24, str(left_now), 68, TEXT, True, "middle"))
         cue = screen.cues[0][1]
         for seconds_left, text in screen.cues:
             if left_now <= seconds_left:
                 cue = text
-        out.append(_svg_text(cx + r + 32, cy + 10, cue, 30, REFERRAL, True))
+        room_cue = SVG_W - (cx + r + 28) - 40
+        cue_lines = _wrap(cue, int(room_cue / (28 * 0.62)))
+        for i, line in enumerate(cue_lines):
+            out.append(
+                _svg_text(
+                    cx + r + 28,
+                    cy + 10 + (i - (len(cue_lines) - 1) / 2) * 36,
+                    line,
+                    28,
+                    REFERRAL,
+                    True,
+                )
+            )
     if screen.buttons:
         x, by = left, SVG_H - 60.0
         for _, label in screen.buttons:
