@@ -10,7 +10,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from skill.content import ContentError, content_dir, load
+from skill.content import ContentError, content_dir, load, load_geometry
 
 
 def check(args: argparse.Namespace) -> int:
@@ -23,6 +23,16 @@ def check(args: argparse.Namespace) -> int:
         problems.extend(f"{directory / p.file}:{p.line}: {p.message}" for p in exc.problems)
         cat = None
     if cat is not None:
+        try:
+            load_geometry(directory, cat)
+        except ContentError as exc:
+            problems.extend(f"{directory / p.file}:{p.line}: {p.message}" for p in exc.problems)
+        for icon in ("smallIcon-108.png", "largeIcon-512.png"):
+            if not (Path(args.model) / "assets" / "images" / icon).is_file():
+                problems.append(
+                    f"{Path(args.model) / 'assets' / 'images' / icon}: missing icon"
+                    " (tpcoach gallery --icons writes it)"
+                )
         import importlib.util
 
         if importlib.util.find_spec("skill.model") is not None:
