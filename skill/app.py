@@ -46,16 +46,19 @@ def handled_intents() -> set[str]:
 def build_skill_builder(
     persistence_adapter: AbstractPersistenceAdapter | None = None,
     skill_id: str | None = None,
+    screens: bool = True,
 ) -> CustomSkillBuilder:
+    """The skill; ``screens=False`` leaves out screens and touch (what a test compares with)."""
     catalogue()  # load and validate content now, not on the first request
-    geometry()
     sb = CustomSkillBuilder(persistence_adapter=persistence_adapter)  # type: ignore[arg-type]
     sb.skill_id = skill_id  # type: ignore[assignment]
     for handler in request_handlers():
         sb.add_request_handler(handler)
     sb.add_exception_handler(session.ErrorHandler())
-    sb.add_global_request_interceptor(TouchInterceptor())  # touch buttons → the voice intents
-    sb.add_global_response_interceptor(ScreenInterceptor())  # APL screens and cards
+    if screens:
+        geometry()
+        sb.add_global_request_interceptor(TouchInterceptor())  # touch buttons → the voice intents
+        sb.add_global_response_interceptor(ScreenInterceptor())  # APL screens and cards
     return sb
 
 
