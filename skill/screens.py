@@ -278,15 +278,16 @@ def answer_screen(
         region = cat.regions[state.region]
         aspect = state.aspect if state.aspect in region.locations else ANY_ASPECT
         place = geo.places.get((region.id, aspect or ANY_ASPECT))
+    # The place first, the referral zone over it (translucent), the knot on top of both.
+    if place:
+        add_zones(figure, place, state.side, PAIN, 0.75)
+        legend.append((PAIN, labels.get("pain", "")))
     top = geo.referrals.get(muscles[0].id)
     if top is not None:
-        add_zones(figure, top.zones, state.side, REFERRAL, 0.55)
+        add_zones(figure, top.zones, state.side, REFERRAL, 0.5)
         if top.knot:
             add_knot(figure, top.knot, state.side)
         legend.append((REFERRAL, labels.get("referral", "")))
-    if place:
-        add_zones(figure, place, state.side, PAIN, 0.75)
-        legend.insert(0, (PAIN, labels.get("pain", "")))
     lines = [f"{i}. {m.name}" for i, m in enumerate(muscles[:4], start=1)]
     buttons = _buttons(geo, ("yes",)) if state.pending in ("offer_routine", "next_muscle") else []
     return Screen(
