@@ -22,12 +22,22 @@ from ask_sdk_core.dispatch_components import (
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Intent, IntentConfirmationStatus, IntentRequest, Response
 from ask_sdk_model.dialog_state import DialogState
-from ask_sdk_model.interfaces.alexa.presentation.apl import RenderDocumentDirective, UserEvent
 from ask_sdk_model.ui import SimpleCard
 
-from skill.content import geometry
 from skill.handlers.base import TURN_ATTRIBUTE, Turn
-from skill.screens import BUTTON_INTENTS, TOKEN, apl, screen_for
+
+USER_EVENT = "Alexa.Presentation.APL.UserEvent"
+
+# The buttons' meaning, kept here (not in skill/screens.py, which is imported only when a turn
+# has a screen to build) so that a cold start without screens pays for none of it.
+BUTTON_INTENTS = {
+    "next": "AMAZON.NextIntent",
+    "back": "AMAZON.PreviousIntent",
+    "repeat": "AMAZON.RepeatIntent",
+    "pause": "AMAZON.PauseIntent",
+    "resume": "AMAZON.ResumeIntent",
+    "yes": "AMAZON.YesIntent",
+}
 
 log = logging.getLogger(__name__)
 
@@ -41,10 +51,10 @@ def button_intent(arguments: Sequence[Any] | None) -> str | None:
 
 class TouchInterceptor(AbstractRequestInterceptor):
     def process(self, handler_input: HandlerInput) -> None:
-        request = handler_input.request_envelope.request
-        if not isinstance(request, UserEvent):
+        request: Any = handler_input.request_envelope.request
+        if getattr(request, "object_type", None) != USER_EVENT:
             return
-        intent = button_intent(request.arguments)
+        intent = button_intent(getattr(request, "arguments", None))
         if intent is None:
             return
         handler_input.request_envelope.request = IntentRequest(
@@ -83,6 +93,10 @@ class ScreenInterceptor(AbstractResponseInterceptor):
         turn = handler_input.attributes_manager.request_attributes.get(TURN_ATTRIBUTE)
         if not isinstance(turn, Turn):
             return
+        # Imported here, not at the top: only turns on a device with a screen need them.
+        from skill.content import geometry
+        from skill.screens import render_directive, screen_for
+
         locale = getattr(handler_input.request_envelope.request, "locale", None) or "en-US"
         screen = screen_for(
             turn.cat, geometry(), turn.state, turn.said, turn.speech.plain(), locale
@@ -90,10 +104,8 @@ class ScreenInterceptor(AbstractResponseInterceptor):
         if screen is None:
             return
         if supports_apl(handler_input):
-            document, datasources = apl(screen)
-            directive = RenderDocumentDirective(
-                token=TOKEN, document=document, datasources=datasources
-            )
+            # A plain dict serializes as it stands, and spares importing the SDK's APL models.
+            directive: Any = render_directive(screen)
             response.directives = [*(response.directives or []), directive]
         elif response.card is None and screen.card_text:
             response.card = SimpleCard(title=screen.card_title, content=screen.card_text[:8000])

@@ -38,16 +38,8 @@ APL_VERSION = "2023.3"
 AVG_VERSION = "1.2"
 TOKEN = "trigger-point-coach"
 
-# Touch buttons send Alexa.Presentation.APL.UserEvent with arguments [button id]; each stands
-# for the intent the same words would reach by voice.
-BUTTON_INTENTS = {
-    "next": "AMAZON.NextIntent",
-    "back": "AMAZON.PreviousIntent",
-    "repeat": "AMAZON.RepeatIntent",
-    "pause": "AMAZON.PauseIntent",
-    "resume": "AMAZON.ResumeIntent",
-    "yes": "AMAZON.YesIntent",
-}
+# Touch buttons send Alexa.Presentation.APL.UserEvent with arguments [button id];
+# skill/display.py maps each to the intent the same words reach by voice.
 STEP_BUTTONS = ("back", "repeat", "pause", "next")
 PAUSED_BUTTONS = ("back", "repeat", "resume", "next")
 

@@ -18,10 +18,11 @@ import pytest
 import skill.handlers.base as base
 from skill.app import build_skill_builder
 from skill.content import ANY_ASPECT, ContentError, catalogue, geometry, load_geometry
+from skill.display import BUTTON_INTENTS
 from skill.gallery import GALLERY, sample_screens
 from skill.local import Client, in_process
 from skill.model import DEFAULT_PACKAGE, MANIFEST, PROJECT_ROOT
-from skill.screens import BUTTON_INTENTS, Screen, apl, response_text, screen_for, svg
+from skill.screens import Screen, apl, response_text, screen_for, svg
 from skill.state import Routine, State
 from skill.stores import open_store
 from tests.dialogue import conversations, run
