@@ -10,7 +10,8 @@ from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 from ask_sdk_core.skill import CustomSkill
 from ask_sdk_core.skill_builder import CustomSkillBuilder
 
-from skill.content import catalogue
+from skill.content import catalogue, geometry
+from skill.display import ScreenInterceptor, TouchInterceptor
 from skill.handlers import ask, routine, safety, session, system
 from skill.handlers.base import Handler, intents_of
 
@@ -47,13 +48,19 @@ def handled_intents() -> set[str]:
 def build_skill_builder(
     persistence_adapter: AbstractPersistenceAdapter | None = None,
     skill_id: str | None = None,
+    screens: bool = True,
 ) -> CustomSkillBuilder:
+    """The skill; ``screens=False`` leaves out screens and touch (what a test compares with)."""
     catalogue()  # load and validate content now, not on the first request
     sb = CustomSkillBuilder(persistence_adapter=persistence_adapter)  # type: ignore[arg-type]
     sb.skill_id = skill_id  # type: ignore[assignment]
     for handler in request_handlers():
         sb.add_request_handler(handler)
     sb.add_exception_handler(session.ErrorHandler())
+    if screens:
+        geometry()
+        sb.add_global_request_interceptor(TouchInterceptor())  # touch buttons → the voice intents
+        sb.add_global_response_interceptor(ScreenInterceptor())  # APL screens and cards
     return sb
 
 

@@ -10,7 +10,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from skill.content import ContentError, content_dir, load
+from skill.content import ContentError, content_dir, load, load_geometry
 
 
 def check(args: argparse.Namespace) -> int:
@@ -23,6 +23,16 @@ def check(args: argparse.Namespace) -> int:
         problems.extend(f"{directory / p.file}:{p.line}: {p.message}" for p in exc.problems)
         cat = None
     if cat is not None:
+        try:
+            load_geometry(directory, cat)
+        except ContentError as exc:
+            problems.extend(f"{directory / p.file}:{p.line}: {p.message}" for p in exc.problems)
+        for icon in ("smallIcon-108.png", "largeIcon-512.png"):
+            if not (Path(args.model) / "assets" / "images" / icon).is_file():
+                problems.append(
+                    f"{Path(args.model) / 'assets' / 'images' / icon}: missing icon"
+                    " (tpcoach gallery --icons writes it)"
+                )
         import importlib.util
 
         if importlib.util.find_spec("skill.model") is not None:
@@ -98,6 +108,16 @@ def _talk_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--intents", action="store_true", help="show the intent and slots heard")
 
 
+def gallery(args: argparse.Namespace) -> int:
+    """Write the screens and icons as SVG and PNG to docs/gallery (and the icons' PNGs to the
+    skill package with --icons)."""
+    module = importlib.import_module("skill.gallery")
+    assets = module.ASSETS if args.icons else None
+    for path in module.write_gallery(Path(args.out), assets):
+        print(f"wrote {path}")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="tpcoach", description=__doc__)
     p.add_argument("-v", "--verbose", action="store_true", help="log more")
@@ -130,6 +150,13 @@ def parser() -> argparse.ArgumentParser:
         help="the https endpoint's certificate type (default: Trusted)",
     )
     b.set_defaults(func=build_model)
+
+    g = sub.add_parser("gallery", help="write the screens and icons as SVG and PNG")
+    g.add_argument(
+        "--out", default=str(Path(__file__).resolve().parent.parent / "docs" / "gallery")
+    )
+    g.add_argument("--icons", action="store_true", help="also copy the icon PNGs to the package")
+    g.set_defaults(func=gallery)
 
     s = sub.add_parser("serve", help="run the skill as an HTTPS-ready web endpoint")
     s.add_argument("--host", default="127.0.0.1")

@@ -104,10 +104,11 @@ def envelope(
     attributes: Mapping[str, Any],
     user_id: str = LOCAL_USER_ID,
     skill_id: str = LOCAL_SKILL_ID,
+    device: Mapping[str, Any] | None = None,
 ) -> Envelope:
     application = {"applicationId": skill_id}
     user = {"userId": user_id}
-    return {
+    env: Envelope = {
         "version": "1.0",
         "session": {
             "new": new,
@@ -120,11 +121,62 @@ def envelope(
             "System": {
                 "application": application,
                 "user": user,
-                "device": {"deviceId": "amzn1.ask.device.LOCAL", "supportedInterfaces": {}},
+                "device": {
+                    "deviceId": "amzn1.ask.device.LOCAL",
+                    "supportedInterfaces": dict((device or {}).get("supportedInterfaces") or {}),
+                },
                 "apiEndpoint": "https://api.amazonalexa.com",
             }
         },
         "request": request,
+    }
+    if device and device.get("Viewport"):
+        env["context"]["Viewport"] = dict(device["Viewport"])
+    return env
+
+
+# Devices for local runs and tests: supportedInterfaces and Viewport as an Echo Show 8 and a
+# Fire TV (a screen, no APL) send them; the default is a device without a screen.
+ECHO_SHOW: Mapping[str, Any] = {
+    "supportedInterfaces": {"Alexa.Presentation.APL": {"runtime": {"maxVersion": "2023.3"}}},
+    "Viewport": {
+        "experiences": [
+            {"arcMinuteWidth": 221, "arcMinuteHeight": 162, "canRotate": False, "canResize": False}
+        ],
+        "mode": "HUB",
+        "shape": "RECTANGLE",
+        "pixelWidth": 1280,
+        "pixelHeight": 800,
+        "dpi": 160,
+        "currentPixelWidth": 1280,
+        "currentPixelHeight": 800,
+        "touch": ["SINGLE"],
+    },
+}
+FIRE_TV: Mapping[str, Any] = {
+    "supportedInterfaces": {},
+    "Viewport": {
+        "mode": "TV",
+        "shape": "RECTANGLE",
+        "pixelWidth": 1920,
+        "pixelHeight": 1080,
+        "dpi": 320,
+        "currentPixelWidth": 1920,
+        "currentPixelHeight": 1080,
+    },
+}
+
+
+def user_event_request(arguments: list[Any], locale: str = "en-US") -> dict[str, Any]:
+    """A touch on an APL document: what Alexa sends when a SendEvent command runs."""
+    return {
+        "type": "Alexa.Presentation.APL.UserEvent",
+        "requestId": f"amzn1.echo-api.request.{uuid.uuid4()}",
+        "timestamp": now(),
+        "locale": locale,
+        "token": "trigger-point-coach",
+        "arguments": list(arguments),
+        "source": {"type": "TouchWrapper", "handler": "Press", "id": f"button-{arguments[0]}"},
     }
 
 
@@ -144,6 +196,7 @@ class Client:
     attributes: dict[str, Any] = field(default_factory=dict)
     last_request: Envelope | None = None
     last_response: Envelope | None = None
+    device: Mapping[str, Any] | None = None  # ECHO_SHOW, FIRE_TV; None: no screen
 
     @property
     def in_session(self) -> bool:
@@ -162,6 +215,7 @@ class Client:
             attributes=self.attributes,
             user_id=self.user_id,
             skill_id=self.skill_id,
+            device=self.device,
         )
         self.last_request = env
         response = self.transport(env)
@@ -178,6 +232,10 @@ class Client:
 
     def intent(self, name: str, slots: Mapping[str, SlotValue] | None = None) -> Envelope:
         return self.send(intent_request(name, slots, skill_id=self.skill_id, locale=self.locale))
+
+    def touch(self, *arguments: Any) -> Envelope:
+        """A touch on a button of the screen shown: an APL UserEvent."""
+        return self.send(user_event_request(list(arguments), self.locale))
 
     def end_session(self, reason: str = "EXCEEDED_MAX_REPROMPTS") -> Envelope | None:
         """What Alexa sends when the listener goes quiet: a SessionEndedRequest."""

@@ -919,7 +919,53 @@ def manifest(custom_endpoint: Json | None = None) -> Json:
         "description": DESCRIPTION,
         "examplePhrases": list(EXAMPLE_PHRASES),
         "keywords": list(KEYWORDS),
+        # Local assets of the skill package (ASK CLI v2): interaction_model/assets/images,
+        # drawn from the same outline as the screens by `tpcoach gallery --icons`.
+        "smallIconUri": "file://assets/images/smallIcon-108.png",
+        "largeIconUri": "file://assets/images/largeIcon-512.png",
     }
+    # Screens (skill/screens.py): APL on Echo Show sizes, the round Spot, and Fire TV.
+    apl_interface = {
+        "type": "ALEXA_PRESENTATION_APL",
+        "supportedViewports": [
+            {
+                "mode": "HUB",
+                "shape": "ROUND",
+                "minWidth": 480,
+                "maxWidth": 480,
+                "minHeight": 480,
+                "maxHeight": 480,
+            },
+            {
+                "mode": "HUB",
+                "shape": "RECTANGLE",
+                "minWidth": 960,
+                "maxWidth": 1279,
+                "minHeight": 480,
+                "maxHeight": 599,
+            },
+            {
+                "mode": "HUB",
+                "shape": "RECTANGLE",
+                "minWidth": 1280,
+                "maxWidth": 1920,
+                "minHeight": 600,
+                "maxHeight": 1279,
+            },
+            {
+                "mode": "TV",
+                "shape": "RECTANGLE",
+                "minWidth": 960,
+                "maxWidth": 960,
+                "minHeight": 540,
+                "maxHeight": 540,
+            },
+        ],
+    }
+    # Name-free interaction: skill/handlers/system.py answers canFulfillIntent.
+    custom: Json = {"interfaces": [apl_interface, {"type": "CAN_FULFILL_INTENT_REQUEST"}]}
+    if custom_endpoint:
+        custom["endpoint"] = custom_endpoint
     return {
         "manifest": {
             "manifestVersion": "1.0",
@@ -938,13 +984,7 @@ def manifest(custom_endpoint: Json | None = None) -> Json:
                 "containsAds": False,
                 "usesHealthInfo": False,
             },
-            "apis": {
-                "custom": {
-                    **({"endpoint": custom_endpoint} if custom_endpoint else {}),
-                    # Name-free interaction: skill/handlers/system.py answers canFulfillIntent.
-                    "interfaces": [{"type": "CAN_FULFILL_INTENT_REQUEST"}],
-                }
-            },
+            "apis": {"custom": custom},
         }
     }
 

@@ -10,6 +10,11 @@ A file is a list of conversations; each has a ``name`` and ``turns``. A turn is 
   coach ..." starts a new session); it fails if the words match nothing, unless ``unmatched: true``
 * ``end_session: REASON``                   Alexa ends the session (timeout, user exit)
 * ``next_day: true``                        the session is gone; the store keeps what it kept
+* ``touch: BUTTON``                         a touch on a screen button (an APL UserEvent with
+  arguments ``[BUTTON]``: next, back, repeat, pause, resume, yes)
+
+A conversation may name its ``device``: ``echo_show`` (a screen with APL) or ``fire_tv`` (a screen
+without APL); without one it is a device with no screen.
 
 and ``expect`` checks what the turn meant, not its wording:
 
@@ -21,6 +26,7 @@ and ``expect`` checks what the turn meant, not its wording:
 * ``saved``                 the progress kept in the store: ``{muscle, step}`` or ``null``
 * ``card``                  whether a card is shown
 * ``says``                  words that must be heard (for left/right wording, names)
+* ``screen``                the APL screen sent (answer, step, hold, paused, red_flag) or ``null``
 """
 
 from __future__ import annotations
@@ -34,12 +40,13 @@ from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_model import RequestEnvelope
 
 from skill.chat import utter
-from skill.local import Client, SlotValue, ended, speech_of
+from skill.local import ECHO_SHOW, FIRE_TV, Client, SlotValue, ended, speech_of
 from skill.nlu import load_model
 from skill.speech import plain
 from skill.state import SESSION_KEY
 
 DIALOGUES = Path(__file__).parent / "dialogues"
+DEVICES = {"echo_show": ECHO_SHOW, "fire_tv": FIRE_TV}
 
 
 @dataclass
@@ -83,11 +90,21 @@ def _describe(turn: dict[str, Any]) -> str:
         return f"(session ends: {turn['end_session']})"
     if turn.get("next_day"):
         return "(the next day)"
+    if "touch" in turn:
+        return f"(touches {turn['touch']})"
     if "say" in turn:
         return f'"{_said(turn)}" -> {load_model().understand(_said(turn)).describe()}'
     parts = [f"{k}={v}" for k, v in (turn.get("slots") or {}).items()]
     parts += [f"{k}~'{v}'" for k, v in (turn.get("heard") or {}).items()]
     return f"{turn['intent']} {' '.join(parts)}".strip()
+
+
+def screen_kind(response: dict[str, Any] | None) -> str | None:
+    """The kind of APL screen a response renders, or None."""
+    for directive in ((response or {}).get("response") or {}).get("directives") or []:
+        if directive.get("type") == "Alexa.Presentation.APL.RenderDocument":
+            return str(directive["datasources"]["screen"]["properties"]["kind"])
+    return None
 
 
 def saved_progress(client: Client, store: Any) -> Any:
@@ -100,6 +117,7 @@ def saved_progress(client: Client, store: Any) -> Any:
 
 def run(conv: dict[str, Any], client: Client, store: Any) -> Transcript:
     transcript = Transcript()
+    client.device = DEVICES[conv["device"]] if conv.get("device") else None
     for number, turn in enumerate(conv["turns"], start=1):
         transcript.lines.append(f"U{number}: {_describe(turn)}")
         if turn.get("next_day"):
@@ -110,6 +128,8 @@ def run(conv: dict[str, Any], client: Client, store: Any) -> Transcript:
             response = client.launch()
         elif "end_session" in turn:
             response = client.end_session(turn["end_session"])
+        elif "touch" in turn:
+            response = client.touch(turn["touch"])
         elif "say" in turn:
             understood = load_model().understand(_said(turn))
             if not understood.matched and not turn.get("unmatched"):
@@ -179,6 +199,10 @@ def check(
     for words in expect.get("not_says", []):
         if words.lower() in plain(speech_of(response or {})).lower():
             fail(f"did not expect to hear '{words}'")
+    if "screen" in expect:
+        got_screen = screen_kind(response)
+        if got_screen != expect["screen"]:
+            fail(f"expected screen {expect['screen']!r}, got {got_screen!r}")
     if "saved" in expect:
         progress = saved_progress(client, store)
         want = expect["saved"]

@@ -29,6 +29,7 @@ _rng = random.Random()
 MAX_HEARD_CHARS = 160
 
 CARD_TITLE = "Trigger Point Coach"
+TURN_ATTRIBUTE = "turn"  # request attribute: the finished Turn, for skill/display.py
 
 
 def slot_heard(handler_input: HandlerInput, name: str) -> Heard:
@@ -175,6 +176,7 @@ class Turn:
         if self._reprompt is None:
             self.state.pending = None
         store_state(self.hi, self.state)
+        self.hi.attributes_manager.request_attributes[TURN_ATTRIBUTE] = self  # for screens
         builder.speak(self.localise(_fit(self._speech).ssml or pause(0.5).ssml))
         if self._reprompt is not None:
             builder.ask(self.localise(self._reprompt.ssml))
