@@ -37,6 +37,7 @@ from typing import Any
 from skill import nlu
 from skill.content import Catalogue, normalise
 from skill.resolve import place_id
+from skill.understand import carrier_words, lead_words, routine_cues
 
 Json = dict[str, Any]
 
@@ -740,47 +741,29 @@ def content_first_words(cat: Catalogue) -> set[str]:
     return {w.split()[0] for w in words if w.split()}
 
 
-def carrier_words(cat: Catalogue) -> list[str]:
-    """Words that start a TellIntent sample "<word> {words}" (see utterances.yaml)."""
-    return sorted({w for w in cat.language.openers if speakable(w)})
-
-
 def literal_phrases(cat: Catalogue, phrases: Iterable[str]) -> list[str]:
     """The phrasings a slotless intent keeps: those no carrier would also say. A phrase that
     starts with a carrier word reaches the skill through TellIntent instead, and the skill reads
     the same meaning in its words."""
-    carriers = set(carrier_words(cat))
+    carriers = {*carrier_words(cat), *routine_cues(cat), *lead_words(cat).values()}
     return _unique(p for p in phrases if len(p.split()) == 1 or p.split()[0] not in carriers)
 
 
 def tell_samples(cat: Catalogue) -> list[str]:
     """TellIntent: the runner's own words behind a carrier, plus the typed phrasings that let
     Alexa recognise the content's words as slot values."""
-    carriers = carrier_words(cat)
-    answer_words = (
-        *(p for phrases in cat.language.answers.values() for p in phrases),
-        *(p for key in ("ready", "unsure", "more", "see_pt") for p in cat.language.meanings[key]),
-    )
-    cues = set(routine_cues(cat))
-    two_word = sorted({p.split()[0] for p in answer_words} - set(carriers) - cues)
-    samples = [f"{c} {{{WORDS}}}" for c in carriers]
-    taken = {sample_key(p) for p in _answer_literals(cat)}
-    for first in two_word:
-        for second in cat.language.second_words:
-            prefix = f"{first} {second}"
-            if not any(t == prefix or t.startswith(prefix + " ") for t in taken):
-                samples.append(f"{prefix} {{{WORDS}}}")
+    samples = [f"{c} {{{WORDS}}}" for c in carrier_words(cat)]
     # Bare answers to "which muscle?" and "with what?": the slot values alone.
     bare = ["{muscle}", "{side} {muscle}", "{equipment}", "the {equipment}"]
     return _unique([*samples, *pain_samples(), *ABOUT, *SYMPTOMS, *bare])
 
 
-def routine_cues(cat: Catalogue) -> list[str]:
-    """The first words of the ways of asking for a routine ("roll out ...", "release ..."), as
-    RoutineIntent carriers: the intent itself keeps what the carrier meant."""
-    carriers = set(carrier_words(cat))
-    cues = {p.split()[0] for p in cat.language.meanings.get("routine", ()) if p.split()}
-    return sorted(c for c in cues - carriers if speakable(c))
+def lead_intents(cat: Catalogue) -> list[Json]:
+    """One intent per first word of an answer ("no {words}"): its name keeps the word."""
+    return [
+        intent(name, {WORDS: SEARCH_QUERY}, [f"{word} {{{WORDS}}}"])
+        for name, word in sorted(lead_words(cat).items())
+    ]
 
 
 def routine_intent(cat: Catalogue) -> Json:
@@ -828,7 +811,13 @@ def built_in_intents(cat: Catalogue) -> list[Json]:
 
 def intents(cat: Catalogue) -> list[Json]:
     return sorted(
-        [*built_in_intents(cat), tell_intent(cat), routine_intent(cat), ready_intent(cat)],
+        [
+            *built_in_intents(cat),
+            tell_intent(cat),
+            routine_intent(cat),
+            ready_intent(cat),
+            *lead_intents(cat),
+        ],
         key=lambda i: str(i["name"]),
     )
 
@@ -1309,7 +1298,7 @@ def check_language_model(model: Any, cat: Catalogue, handled: Iterable[str]) -> 
     handled = set(handled)
     for missing in sorted(set(BUILT_INS) - declared_intents):
         problems.append(f"intent {missing} is needed by a routine skill but not declared")
-    for extra in sorted(declared_intents - handled - {TELL}):
+    for extra in sorted(declared_intents - handled - {TELL, *lead_words(cat)}):
         problems.append(f"intent {extra} is declared in the model but no handler takes it")
     problems += _check_content_ids(types, cat)
     problems += check_limits(model)

@@ -306,6 +306,48 @@ def understand(cat: Catalogue, text: str, pending: str | None = None) -> Meaning
     return Meaning(FALLBACK, {}, norm)
 
 
+# --------------------------------------------------------------------------- carriers and leads
+
+
+@cache
+def carrier_words(cat: Catalogue) -> tuple[str, ...]:
+    """Words that start a TellIntent sample "<word> {words}": meaning-free (utterances.yaml)."""
+    return tuple(sorted({w for w in cat.language.openers if _speakable(w)}))
+
+
+@cache
+def routine_cues(cat: Catalogue) -> tuple[str, ...]:
+    """First words of the ways of asking for a routine: RoutineIntent's carriers."""
+    cues = {p.split()[0] for p in cat.language.meanings.get("routine", ()) if p.split()}
+    return tuple(sorted(c for c in cues - set(carrier_words(cat)) if _speakable(c)))
+
+
+@cache
+def lead_words(cat: Catalogue) -> Mapping[str, str]:
+    """Intent name → the answer word that starts its samples ("no {words}" is LeadNoIntent).
+
+    Alexa does not send a carrier, and "no it's just tight" must keep its "no": each first word
+    of an answer gets an intent of its own, whose name says the word.
+    """
+    lang = cat.language
+    phrases = (
+        *(p for group in lang.answers.values() for p in group),
+        *(p for key in ("ready", "unsure", "more", "see_pt") for p in lang.meanings.get(key, ())),
+    )
+    taken = set(carrier_words(cat)) | set(routine_cues(cat))
+    words = sorted({p.split()[0] for p in phrases if p.split()} - taken)
+    return {lead_intent(w): w for w in words if _speakable(w)}
+
+
+def lead_intent(word: str) -> str:
+    parts = [p for p in word.replace("'", " apos ").split() if p]
+    return "Lead" + "".join(p.capitalize() for p in parts) + "Intent"
+
+
+def _speakable(word: str) -> bool:
+    return bool(word) and all(ch.isalpha() or ch in "'." for ch in word) and word[0].isalpha()
+
+
 # The order slot words are read in when a sentence reached TellIntent through typed slots.
 TELL_SLOTS = ("side", "aspect", "region", "condition", "muscle", "equipment", "symptom", "topic")
 
@@ -328,6 +370,9 @@ def meaning_of(
         ]
     if intent == TELL:
         return understand(cat, " ".join(texts), pending)
+    lead = lead_words(cat).get(intent)
+    if lead is not None:
+        return understand(cat, " ".join([lead, *texts]), pending)
     if intent == ROUTINE and WORDS_SLOT in slots:
         # Its carrier asked for a routine ("roll out ..."): read the rest as a routine request.
         said = understand(cat, "routine " + " ".join(texts), pending)
@@ -364,9 +409,13 @@ __all__ = [
     "TELL",
     "WORDS_SLOT",
     "Meaning",
+    "carrier_words",
+    "lead_intent",
+    "lead_words",
     "lexicon",
     "meaning_of",
     "red_flags_in",
+    "routine_cues",
     "tokens",
     "understand",
 ]

@@ -110,9 +110,12 @@ def test_the_files_end_with_a_newline_and_sort_their_keys(cat: Catalogue) -> Non
 def test_every_intent_the_model_declares_has_a_handler_or_is_read_for_its_words(
     locale: str,
 ) -> None:
+    from skill.understand import lead_words
+
     declared = set(intents_of(read(DEFAULT_PACKAGE / CUSTOM_MODELS / f"{locale}.json")))
-    assert declared - {"TellIntent"} <= handled_intents()
-    assert "TellIntent" in declared
+    leads = set(lead_words(catalogue()))
+    assert declared - {"TellIntent"} - leads <= handled_intents()
+    assert "TellIntent" in declared and leads <= declared
 
 
 def test_tell_intent_carries_free_words_behind_carriers_and_typed_slots(us_model: Json) -> None:
@@ -129,15 +132,17 @@ def test_built_ins_are_extended_only_with_phrases_no_carrier_says(
     cat: Catalogue, us_model: Json
 ) -> None:
     from skill.model import carrier_words
+    from skill.understand import lead_words
 
-    carriers = set(carrier_words(cat))
+    carriers = {*carrier_words(cat), *lead_words(cat).values()}
     for name, it in intents_of(us_model).items():
         if name.startswith("AMAZON."):
             for sample in it.get("samples", []):
                 words = sample.split()
                 assert len(words) == 1 or words[0] not in carriers, (name, sample)
     assert intents_of(us_model)["AMAZON.FallbackIntent"]["samples"]
-    assert "nope all good" in intents_of(us_model)["AMAZON.NoIntent"]["samples"]
+    assert understand(us_model, "nope all good") == [("AMAZON.NoIntent", {})]
+    assert understand(us_model, "no it's just tight") == [("AMAZON.NoIntent", {})]
 
 
 def test_fallback_sensitivity_is_set(us_model: Json) -> None:
@@ -149,7 +154,8 @@ def test_custom_intents_carry_many_phrasings(us_model: Json) -> None:
     counts = {n: len(i.get("samples", [])) for n, i in intents_of(us_model).items()}
     assert counts["TellIntent"] >= 1000
     assert counts["RoutineIntent"] >= 8
-    assert counts["ReadyIntent"] >= 10
+    assert counts["ReadyIntent"] >= 2
+    assert sum(1 for n in counts if n.startswith("Lead")) >= 50
 
 
 def understand(model: Json, utterance: str) -> list[tuple[str, dict[str, str]]]:
