@@ -10,7 +10,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from skill.content import ContentError, content_dir, load, load_geometry
+from skill.content import LOCALES, ContentError, content_dir, load, load_geometry
 
 
 def check(args: argparse.Namespace) -> int:
@@ -101,7 +101,12 @@ def _talk_options(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--store", help="store URL (default: TPCOACH_STORE, else SQLite in your data dir)"
     )
-    p.add_argument("--locale", default="en-US", help="the interaction model's locale")
+    p.add_argument(
+        "--locale",
+        default="en-US",
+        choices=LOCALES,
+        help=f"the interaction model's locale: {', '.join(LOCALES)}",
+    )
     p.add_argument("--user", help="the Alexa user id (default: a local user)")
     p.add_argument("--skill-id", default=os.environ.get("TPCOACH_SKILL_ID"))
     p.add_argument("--model", help="interaction model file (default: the shipped one)")

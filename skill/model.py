@@ -248,7 +248,6 @@ WHEN = (
     "in the morning",
     "when I wake up",
     "first thing in the morning",
-    "at night",
     "when I walk",
     "going downhill",
     "going down stairs",

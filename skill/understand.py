@@ -271,6 +271,10 @@ def understand(cat: Catalogue, text: str, pending: str | None = None) -> Meaning
         # "calf" and "IT band" name a place and a muscle: a place, unless a routine is asked for.
         slots["muscle"] = Heard(id=muscles[0][2])
         return Meaning(ROUTINE if wants_routine else PAIN, slots, norm)
+    inside = [(i, -(j - i), lex.answers[w]) for i, j, w in _spans(toks, lex.answers)]
+    spoken_answer = [a for a in inside if -a[1] > 1]  # "start again", "from the top"
+    if not places and aspects and spoken_answer and not asked_place:
+        return _answer(min(spoken_answer)[2], pending, side, norm)
     if places or (aspects and (asked_place or pending is None)):
         if places:
             pid = places[0][2]
@@ -293,10 +297,9 @@ def understand(cat: Catalogue, text: str, pending: str | None = None) -> Meaning
     if topics and max(j - i for i, j, _ in topics) >= longest_tool:
         return Meaning(ABOUT, {"topic": Heard(id=topics[0][2])}, norm)
     switching = _spans(toks, lex.switch) or wants_routine
-    if equipment and (switching or pending in ("ready", "offer_routine", None)):
+    if equipment and (switching or pending in ("offer_routine", None)):
         return Meaning(ROUTINE, slots, norm)
     # An answer said with more around it: "yes let's do the right", "hold on the dog needs out".
-    inside = [(i, -(j - i), lex.answers[w]) for i, j, w in _spans(toks, lex.answers)]
     if inside:
         return _answer(min(inside)[2], pending, side, norm)
     body = [w for w in cat.language.body_words if _find(toks, tuple(w.split())) >= 0]

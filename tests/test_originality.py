@@ -15,7 +15,6 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -131,8 +130,12 @@ def test_a_run_copied_from_the_article_would_be_caught() -> None:
     assert not any(fingerprint(r) in stored_fingerprints() for r in runs("one two " * 8))
 
 
-@pytest.mark.skipif(not all(p.is_file() for p in SOURCES), reason="../shared is not here")
 def test_the_fingerprint_file_is_up_to_date_with_the_sources() -> None:
+    """Where the sources are (a developer's checkout beside ../shared), the fingerprints must be
+    theirs; on a clean clone without them, the file must at least hold both sources' runs."""
+    if not all(p.is_file() for p in SOURCES):
+        assert len(stored_fingerprints()) > 2000, "the fingerprint file lost its runs"
+        return
     assert stored_fingerprints() == source_fingerprints(), (
         "tests/fixtures/source_ngrams.txt is stale: run .venv/bin/python"
         " tests/test_originality.py --write"

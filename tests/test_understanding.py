@@ -1,0 +1,89 @@
+"""A fixed slice of the understanding corpus's development half, as regression tests.
+
+The corpus (benchmarks/understanding/dev.yaml) was written by people who saw only the medical
+mapping, never the model. Every red-flag sentence of the development half is here, because a red
+flag must reach the skill whatever its wording, and so is every fifth other sentence that the
+skill understands today: a change that loses one of them fails here. The sentences are said
+through skill/nlu.py, at their point of the conversation, and judged by the benchmark's own
+judge (on the state the skill keeps, never on wording). The test half is never read here.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from benchmarks.understanding import judge, load, run_nlu
+
+ROOT = Path(__file__).resolve().parent.parent
+DEV = load("dev")
+RED_FLAGS = [e for e in DEV if e["category"] == "red-flag"]
+# Every fifth other entry, by its place in the file: a slice fixed by position, not chosen by
+# outcome. The ones listed in KNOWN_GAPS are not understood yet (the benchmark prints them).
+OTHERS = [e for i, e in enumerate(DEV) if e["category"] != "red-flag" and i % 5 == 0]
+# Sentences that start with a place or muscle word ("front of my shin ...") reach no intent yet:
+# Alexa does not send a carrier, and one intent per such word would pass Alexa's 250 intents.
+KNOWN_GAPS = {
+    "front of my shin burns when I pick up the pace",
+    "top of my foot is sore right where the laces go",
+    "outside of my calf is sore",
+    "hamstring's tight whenever I stride out",
+    "tight hamstrings on both legs",
+    "behind it",
+    "ITBS again on the right side",
+    "how does pressing on my calf help my heel",
+    "how long till I notice a difference",
+}
+
+
+def _ids(entries: list[dict[str, Any]]) -> list[str]:
+    return [f"{e['at']}: {e['say']}" for e in entries]
+
+
+@pytest.fixture(scope="module")
+def red_flag_outcomes() -> list[Any]:
+    return run_nlu(RED_FLAGS)
+
+
+def test_every_red_flag_of_the_development_half_gets_advice_and_no_pressure(
+    red_flag_outcomes: list[Any],
+) -> None:
+    missed = [
+        f"{e['at']}: {e['say']!r} (said {o.said})"
+        for e, o in zip(RED_FLAGS, red_flag_outcomes, strict=True)
+        if not judge(e, o)
+    ]
+    assert len(RED_FLAGS) >= 40
+    assert not missed, "red flags not caught:\n" + "\n".join(missed)
+
+
+@pytest.mark.parametrize(
+    "entry", [e for e in OTHERS if e["say"] not in KNOWN_GAPS], ids=lambda e: e["say"]
+)
+def test_a_runners_sentence_means_what_it_says(entry: dict[str, Any]) -> None:
+    (outcome,) = run_nlu([entry])
+    assert judge(entry, outcome), (
+        f"{entry['say']!r} at {entry['at']}: expected {entry['expect']},"
+        f" the skill said {outcome.said} (pending {outcome.state.get('pending')})"
+    )
+
+
+def test_the_known_gaps_are_real_sentences_of_the_slice() -> None:
+    """A gap that is no longer in the slice (the corpus changed) must leave the list."""
+    assert {e["say"] for e in OTHERS} >= KNOWN_GAPS
+
+
+def test_an_unknown_locale_is_a_clear_error_naming_the_five() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "skill.cli", "say", "--locale", "en-NZ", "hello"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert result.returncode == 2
+    for locale in ("en-US", "en-GB", "en-CA", "en-AU", "en-IN"):
+        assert locale in result.stderr
