@@ -54,6 +54,7 @@ LIKELIHOODS = ("most_common", "common", "less_common")
 STEP_KINDS = ("setup", "find", "pressure", "hold", "move", "finish")
 STEP_PLACEHOLDERS = frozenset({"your", "other", "equipment"})
 ADVICE_PLACEHOLDERS = frozenset({"emergency", "urgent"})
+NEEDS = ("floor", "wall", "chair")
 
 
 # --------------------------------------------------------------------------- errors
@@ -185,6 +186,7 @@ class Routine:
     avoid: tuple[str, ...]
     source: str
     steps: tuple[Step, ...]
+    needs: tuple[str, ...] = ("floor",)  # besides the ball or roller: floor, wall, chair
 
 
 @dataclass(frozen=True)
@@ -828,6 +830,15 @@ def _build(readers: Mapping[str, _Reader], problems: list[Problem]) -> Catalogue
             rou.problem(rou.line_of(node, "muscle"), f"unknown muscle '{mid}'")
         if eid and eid not in equipment:
             rou.problem(rou.line_of(node, "equipment"), f"unknown equipment '{eid}'")
+        needs = rou.get_words(node, "needs", required=False)
+        for need in needs:
+            if need not in NEEDS:
+                rou.problem(
+                    rou.line_of(node, "needs"),
+                    f"'{need}' is not one of {', '.join(NEEDS)} (what a routine needs)",
+                )
+        if len(set(needs)) != len(needs):
+            rou.problem(rou.line_of(node, "needs"), "a need is listed twice")
         avoid = rou.get_words(node, "avoid", required=False)
         for z in avoid:
             if z not in avoid_zones:
@@ -842,7 +853,7 @@ def _build(readers: Mapping[str, _Reader], problems: list[Problem]) -> Catalogue
         if mid and eid:
             if (mid, eid) in routines:
                 rou.problem(node.line, f"second routine for '{mid}' with '{eid}'")
-            routines[(mid, eid)] = Routine(mid, eid, avoid, src, tuple(steps))
+            routines[(mid, eid)] = Routine(mid, eid, avoid, src, tuple(steps), needs or ("floor",))
     for mid, muscle in muscles.items():
         for e in muscle.routines:
             if (mid, e) not in routines:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from skill.content import ContentError, catalogue, load, placeholders
+from skill.content import NEEDS, ContentError, catalogue, load, placeholders
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MINIMAL = FIXTURES / "content"
@@ -180,5 +180,7 @@ def test_every_response_key_the_code_uses_exists_and_none_is_unused() -> None:
     # Keys built at run time: one place phrase per aspect, and the notes locations carry.
     used |= {f"place_{a}" for a in cat.aspects} | {"place_any"}
     used |= {loc.note for r in cat.regions.values() for loc in r.locations.values() if loc.note}
+    # ... and what each routine needs besides the ball or roller (content.NEEDS).
+    used |= {f"need_{n}" for n in NEEDS}
     assert used - set(cat.responses) == set(), "used in code but missing from responses.yaml"
     assert set(cat.responses) - used == set(), "in responses.yaml but never used"

@@ -243,9 +243,11 @@ def fetch(turn: Turn) -> None:
     content = routine_content(turn, routine)
     muscle = turn.cat.muscles[routine.muscle]
     warn(turn, content)
+    needs = spoken_list([turn.words(f"need_{n}") for n in content.needs], "and")
     turn.say(
         "fetch",
         equipment=turn.cat.equipment[routine.equipment].name,
+        needs=needs,
         muscle=muscle.name,
         your=your(routine.side),
         total=len(content.steps),
@@ -273,7 +275,8 @@ def warn(turn: Turn, content: RoutineContent) -> None:
     if content.avoid:
         zones = [turn.cat.safety.avoid_zones[z] for z in content.avoid]
         turn.say("avoid", zones=spoken_list([z.name for z in zones], "and"))
-        turn.add(text(zones[0].why))
+        for zone in zones:  # each zone with its own reason, so none is heard as another's
+            turn.add(text(zone.why))
 
 
 def routine_content(turn: Turn, routine: Routine) -> RoutineContent:
