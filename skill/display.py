@@ -54,6 +54,8 @@ class TouchInterceptor(AbstractRequestInterceptor):
         request: Any = handler_input.request_envelope.request
         if getattr(request, "object_type", None) != USER_EVENT:
             return
+        if handler_input.request_envelope.session is None:
+            return  # a touch outside any conversation moves nothing (skill/handlers/system.py)
         intent = button_intent(getattr(request, "arguments", None))
         if intent is None:
             return

@@ -184,3 +184,19 @@ def test_every_response_key_the_code_uses_exists_and_none_is_unused() -> None:
     used |= {f"need_{n}" for n in NEEDS}
     assert used - set(cat.responses) == set(), "used in code but missing from responses.yaml"
     assert set(cat.responses) - used == set(), "in responses.yaml but never used"
+
+
+def test_red_flag_advice_is_one_breath_with_the_locales_numbers() -> None:
+    """Advice a frightened person can follow: at most 45 words (about 18 s at Alexa's pace), and
+    every locale's numbers filled in where the advice says to call or get seen."""
+    cat = catalogue()
+    assert set(cat.safety.numbers) == {"en-US", "en-GB", "en-CA", "en-AU", "en-IN"}
+    for flag in cat.safety.red_flags:
+        for locale, numbers in cat.safety.numbers.items():
+            said = flag.advice.format(**numbers)
+            assert len(said.split()) <= 45, (flag.id, locale, len(said.split()))
+            assert "{" not in said
+    assert cat.safety.numbers["en-GB"]["emergency"] == "nine nine nine"
+    assert "one one one" in cat.safety.numbers["en-GB"]["urgent"]
+    assert cat.safety.numbers["en-AU"]["emergency"] == "triple zero"
+    assert cat.safety.numbers["en-IN"]["emergency"] == "one one two"
