@@ -277,21 +277,12 @@ def run_nlu(entries: list[dict[str, Any]]) -> list[Outcome]:
 
 @contextmanager
 def endpoint() -> Iterator[str]:
-    import threading
-
-    from werkzeug.serving import make_server
-
-    from skill.web import create_app
+    """The web entry on loopback, as the tests serve it (verification off, memory store)."""
+    from tests.hosting_support import local_endpoint
 
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
-    server = make_server("127.0.0.1", 0, create_app(verify=False, store="memory"), threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}/alexa"
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
+    with local_endpoint() as url:
+        yield url
 
 
 def _va_words(text: str) -> str:
