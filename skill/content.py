@@ -760,17 +760,9 @@ def _build(readers: Mapping[str, _Reader], problems: list[Problem]) -> Catalogue
         for w in ws:
             words.claim("sign", w, f"red flag '{fid}'", saf, saf.line_of(node, "words"))
         if advice:
-            try:
-                unknown = placeholders(advice) - ADVICE_PLACEHOLDERS
-            except ValueError as exc:
-                saf.problem(saf.line_of(node, "advice"), f"advice: {exc}")
-                unknown = set()
-            for n in sorted(unknown):
-                saf.problem(
-                    saf.line_of(node, "advice"),
-                    f"advice uses '{{{n}}}'; only"
-                    f" {', '.join(sorted(ADVICE_PLACEHOLDERS))} are filled",
-                )
+            _only_placeholders(
+                saf, saf.line_of(node, "advice"), advice, ADVICE_PLACEHOLDERS, "advice"
+            )
         if fid and advice:
             red_flags.append(RedFlag(fid, ws, advice, src))
     flag_ids = {f.id for f in red_flags}
@@ -1046,6 +1038,22 @@ def _sourced(reader: _Reader, node: _Map | None, key: str, check_source: Any) ->
     return Sourced(text, src) if text else None
 
 
+def _only_placeholders(
+    reader: _Reader, line: int, text: str, allowed: frozenset[str], where: str
+) -> None:
+    """A problem for each ``{name}`` in ``text`` that is not ``allowed``, or a malformed one."""
+    try:
+        unknown = placeholders(text) - allowed
+    except ValueError as exc:
+        reader.problem(line, f"{where}: {exc}")
+        return
+    for n in sorted(unknown):
+        reader.problem(
+            line,
+            f"placeholder '{{{n}}}' is never filled in {where} (only {', '.join(sorted(allowed))})",
+        )
+
+
 def _steps(rou: _Reader, node: _Map, ranges: Mapping[str, Range]) -> list[Step]:
     steps: list[Step] = []
     last_kind = -1
@@ -1079,17 +1087,7 @@ def _steps(rou: _Reader, node: _Map, ranges: Mapping[str, Range]) -> list[Step]:
                 rou.line_of(s, "reps"), f"{reps} reps is outside the range {r.min} to {r.max}"
             )
         if text:
-            try:
-                unknown = placeholders(text) - STEP_PLACEHOLDERS
-            except ValueError as exc:
-                rou.problem(rou.line_of(s, "text"), f"step text: {exc}")
-                unknown = set()
-            for n in sorted(unknown):
-                rou.problem(
-                    rou.line_of(s, "text"),
-                    f"placeholder '{{{n}}}' is never filled in a step"
-                    f" (only {', '.join(sorted(STEP_PLACEHOLDERS))})",
-                )
+            _only_placeholders(rou, rou.line_of(s, "text"), text, STEP_PLACEHOLDERS, "a step")
             steps.append(Step(kind, text, seconds, reps))
     return steps
 

@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from skill import nlu
-from skill.content import Catalogue, normalise
+from skill.content import LOCALES, Catalogue, normalise
 from skill.resolve import place_id
 from skill.understand import carrier_words, lead_words, routine_cues
 
@@ -49,7 +49,6 @@ MANIFEST_SCHEMA = "v1.skill.Manifest.SkillManifestEnvelope"
 
 INVOCATION_NAME = "trigger point coach"
 SKILL_NAME = "Trigger Point Coach"
-LOCALES = ("en-US", "en-GB", "en-CA", "en-AU", "en-IN")
 COUNTRIES = ("AU", "CA", "GB", "IN", "US")
 CATEGORY = "HEALTH_AND_FITNESS"
 MEDICAL_DISCLAIMER = "not a substitute for professional medical advice"
@@ -65,8 +64,8 @@ REGION, ASPECT, SIDE, CONDITION = "Region", "Aspect", "Side", "Condition"
 MUSCLE, EQUIPMENT, TOPIC, SYMPTOM = "Muscle", "Equipment", "Topic", "Symptom"
 
 FALLBACK = "AMAZON.FallbackIntent"
-# Every built-in the routine declares (alexa-platform.md). They take no samples of ours, except
-# Fallback, which Alexa lets a skill teach what is out of its domain.
+# Every built-in the routine declares (alexa-platform.md). Each is extended with the answer
+# phrasings of utterances.yaml that no carrier says; Fallback with the out-of-domain samples.
 BUILT_INS = (
     "AMAZON.CancelIntent",
     "AMAZON.StopIntent",
@@ -82,7 +81,6 @@ BUILT_INS = (
     "AMAZON.YesIntent",
     "AMAZON.NoIntent",
 )
-# What the built-ins already hear: a custom sample equal to one of these fights the built-in.
 TELL = "TellIntent"
 READY_INTENT = "ReadyIntent"
 ROUTINE_INTENT = "RoutineIntent"

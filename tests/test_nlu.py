@@ -41,24 +41,15 @@ def raw_ids(model: Model, text: str) -> tuple[str | None, dict[str, str | None],
 
 
 def ids(model: Model, text: str) -> tuple[str | None, dict[str, str | None], bool]:
-    """What the skill takes the request to mean (skill/understand.py): the intent its handlers
-    take, and the ids of what was heard, a place given as region and aspect."""
-    from skill.content import catalogue
-    from skill.resolve import Heard, vocabulary
-    from skill.understand import meaning_of
+    """What the skill takes the request to mean (tests/meaning.py)."""
+    from skill.resolve import Heard
+    from tests.meaning import meaning_ids
 
     u = model.understand(text)
     if u.intent is None:
         return None, {}, u.new_session
     heard = {k: Heard(id=v.id, text=v.value) for k, v in u.slots.items()}
-    meaning = meaning_of(catalogue(), u.intent, heard)
-    slots: dict[str, str | None] = {k: h.id for k, h in meaning.slots.items()}
-    place = vocabulary(catalogue()).place_meaning.get(str(slots.get("region")))
-    if place is not None and "condition" not in slots:
-        slots["region"] = place.region
-        if place.aspect:
-            slots["aspect"] = place.aspect
-    return meaning.intent, slots, u.new_session
+    return (*meaning_ids(u.intent, heard), u.new_session)
 
 
 # --------------------------------------------------------------------------- the shipped model

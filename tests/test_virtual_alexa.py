@@ -370,10 +370,9 @@ def heard_slots(request: dict[str, Any]) -> dict[str, str | None]:
 
 
 def meaning(request: dict[str, Any]) -> tuple[str, dict[str, str | None]]:
-    """What the skill takes the request to mean (skill/understand.py), a place as region and
-    aspect: the handlers' intent and the ids of what was heard."""
-    from skill.resolve import Heard, vocabulary
-    from skill.understand import meaning_of
+    """What the skill takes the request to mean (tests/meaning.py)."""
+    from skill.resolve import Heard
+    from tests.meaning import meaning_ids
 
     if request["type"] != "IntentRequest":
         return request["type"], {}
@@ -384,14 +383,7 @@ def meaning(request: dict[str, Any]) -> tuple[str, dict[str, str | None]]:
         for name, slot in raw.items()
         if slot.get("value")
     }
-    found = meaning_of(catalogue(), request["intent"]["name"], heard)
-    slots: dict[str, str | None] = {k: h.id for k, h in found.slots.items()}
-    place = vocabulary(catalogue()).place_meaning.get(str(slots.get("region")))
-    if place is not None and "condition" not in slots:
-        slots["region"] = place.region
-        if place.aspect:
-            slots["aspect"] = place.aspect
-    return found.intent, slots
+    return meaning_ids(request["intent"]["name"], heard)
 
 
 def check_turn(turn: Turn, result: dict[str, Any]) -> list[str]:
