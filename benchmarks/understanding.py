@@ -47,6 +47,7 @@ from skill.app import build_skill_builder  # noqa: E402
 from skill.chat import utter  # noqa: E402
 from skill.content import catalogue  # noqa: E402
 from skill.local import Client, ended, in_process, speech_of  # noqa: E402
+from skill.model import INVOCATION_NAME  # noqa: E402
 from skill.nlu import load_model  # noqa: E402
 from skill.speech import plain  # noqa: E402
 from skill.state import SESSION_KEY  # noqa: E402
@@ -285,6 +286,19 @@ def endpoint() -> Iterator[str]:
         yield url
 
 
+def va_grammar() -> dict[str, Any]:
+    """Alexa's launch grammar for tests/va/run.js: virtual-alexa's own takes "tell me more"
+    for a launch and knows no one-shot but "ask <name> to ..."."""
+    lang = catalogue().language
+    return {
+        "invocation": INVOCATION_NAME,
+        "launch": list(lang.launch),
+        "one_shot": list(lang.one_shot),
+        "connectors": list(lang.connectors),
+        "wake": list(lang.wake),
+    }
+
+
 def _va_words(text: str) -> str:
     words = text.split()
     return " ".join(words[1:] if words[:1] and words[0].lower() == "alexa" else words)
@@ -310,6 +324,7 @@ def run_va(entries: list[dict[str, Any]]) -> list[Outcome]:
                 "url": url,
                 "locale": locale,
                 "conversations": conversations,
+                "grammar": va_grammar(),
             }
             done = subprocess.run(
                 ["node", str(VA_RUNNER)],

@@ -289,7 +289,7 @@ class Screen:
             closest = "; ".join(f'"{s}"' for s in understood.closest)
             self.note(f"I matched nothing; closest: {closest}")
         for name, slot in understood.slots.items():
-            if slot.id is None:
+            if slot.id is None and slot.slot_type != "AMAZON.SearchQuery":
                 self.note(f"heard {name} '{slot.value}', which is not a value in the model")
 
 

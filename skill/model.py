@@ -37,7 +37,7 @@ from typing import Any
 from skill import nlu
 from skill.content import LOCALES, Catalogue, normalise
 from skill.resolve import place_id
-from skill.understand import carrier_words, lead_words, routine_cues
+from skill.understand import Lead, carrier_words, lead_words, leads, routine_cues
 
 Json = dict[str, Any]
 
@@ -61,7 +61,7 @@ CUSTOM_MODELS = Path("interactionModels") / "custom"
 
 # Slot types, one per kind of thing the content names.
 REGION, ASPECT, SIDE, CONDITION = "Region", "Aspect", "Side", "Condition"
-MUSCLE, EQUIPMENT, TOPIC, SYMPTOM = "Muscle", "Equipment", "Topic", "Symptom"
+MUSCLE, EQUIPMENT, TOPIC = "Muscle", "Equipment", "Topic"
 
 FALLBACK = "AMAZON.FallbackIntent"
 # Every built-in the routine declares (alexa-platform.md). Each is extended with the answer
@@ -173,10 +173,6 @@ def topic_type(cat: Catalogue) -> Json:
     return _slot_type(TOPIC, (_value(t.id, t.name, t.words) for t in cat.topics.values()))
 
 
-def symptom_type(cat: Catalogue) -> Json:
-    return _slot_type(SYMPTOM, (_named_by_words(f.id, f.words) for f in cat.safety.red_flags))
-
-
 def slot_types(cat: Catalogue) -> list[Json]:
     return sorted(
         (
@@ -187,7 +183,6 @@ def slot_types(cat: Catalogue) -> list[Json]:
             muscle_type(cat),
             equipment_type(cat),
             topic_type(cat),
-            symptom_type(cat),
         ),
         key=lambda t: str(t["name"]),
     )
@@ -466,6 +461,22 @@ PLACE_WHEN_CARRIERS = (
 PAIN_NOUN_WHEN_CARRIERS = ("{N} {W}", "I get {N} {W}", "I have {N} {W}")
 
 
+# A muscle named as the place: "my left quad is sore".
+MUSCLE_PAINS = cross(
+    (
+        "my {M} is tight",
+        "my {M} is sore",
+        "my {M} hurts",
+        "my {M} aches",
+        "my {M} feels tight",
+        "my {M} is killing me",
+        "my {M} is playing up",
+        "my {M} is really tight",
+    ),
+    M=("{muscle}", "{side} {muscle}"),
+)
+
+
 def pain_samples() -> list[str]:
     return _unique(
         [
@@ -474,6 +485,7 @@ def pain_samples() -> list[str]:
             *cross(PAIN_NOUN_WHEN_CARRIERS, N=PAIN_NOUNS, W=WHEN),
             *cross(PAIN_NOUN_CARRIERS, N=PAIN_NOUNS),
             *SORE_PLACES,
+            *MUSCLE_PAINS,
             *CONDITIONS,
             *ASPECT_ANSWERS,
         ]
@@ -671,41 +683,6 @@ ABOUT = (
     "does the {topic} support this",
 )
 
-SYMPTOMS = (
-    "{symptom}",
-    "I have {symptom}",
-    "I've got {symptom}",
-    "I had {symptom}",
-    "I think I have a {symptom}",
-    "there's {symptom}",
-    "there is {symptom}",
-    "there was {symptom}",
-    "I felt a {symptom}",
-    "I heard a {symptom}",
-    "I felt {symptom}",
-    "I feel {symptom}",
-    "I'm {symptom}",
-    "it's {symptom}",
-    "it is {symptom}",
-    "it was {symptom}",
-    "it feels {symptom}",
-    "it {symptom}",
-    "I {symptom}",
-    "my leg is {symptom}",
-    "my legs are {symptom}",
-    "my leg feels {symptom}",
-    "my {region} is {symptom}",
-    "my {side} {region} is {symptom}",
-    "my {region} feels {symptom}",
-    "my {region} {symptom}",
-    "I have {symptom} in my {region}",
-    "there's {symptom} in my {region}",
-    "{symptom} in my {region}",
-    "I felt a {symptom} in my {region}",
-    "I heard a {symptom} in my {region}",
-    "I {symptom} and hurt my {region}",
-)
-
 
 def intent(name: str, slots: Mapping[str, str] | None = None, samples: Iterable[str] = ()) -> Json:
     out: Json = {"name": name}
@@ -717,55 +694,111 @@ def intent(name: str, slots: Mapping[str, str] | None = None, samples: Iterable[
     return out
 
 
-def content_first_words(cat: Catalogue) -> set[str]:
-    """The first word of every place, muscle, condition, sign, topic, tool, part and side."""
-    words: set[str] = set()
-    for region in cat.regions.values():
-        words |= {w for w in (*region.words, normalise(region.name))}
-        for loc in region.locations.values():
-            words |= set(loc.words)
-    for group in (cat.conditions.values(), cat.muscles.values(), cat.topics.values()):
-        for thing in group:
-            words |= set(thing.words)
-    for flag in cat.safety.red_flags:
-        words |= set(flag.words)
-    for group2 in (cat.aspects.values(), cat.equipment.values()):
-        for thing2 in group2:
-            words |= set(thing2.words)
-    for side in cat.sides.values():
-        words |= set(side.words)
-    words |= set(cat.language.body_words)
-    return {w.split()[0] for w in words if w.split()}
+def _lead_firsts(cat: Catalogue) -> set[str]:
+    """The first words of every carrier, routine cue and lead: Alexa passes on none of them."""
+    return {
+        *carrier_words(cat),
+        *routine_cues(cat),
+        *(c.split()[0] for lead in leads(cat) for c in lead.carriers),
+    }
 
 
 def literal_phrases(cat: Catalogue, phrases: Iterable[str]) -> list[str]:
     """The phrasings a slotless intent keeps: those no carrier would also say. A phrase that
-    starts with a carrier word reaches the skill through TellIntent instead, and the skill reads
-    the same meaning in its words."""
-    carriers = {*carrier_words(cat), *routine_cues(cat), *lead_words(cat).values()}
-    return _unique(p for p in phrases if len(p.split()) == 1 or p.split()[0] not in carriers)
+    starts with a carrier word reaches the skill through TellIntent or a lead instead, and the
+    skill reads the same meaning in its words."""
+    firsts = _lead_firsts(cat)
+    return _unique(p for p in phrases if len(p.split()) == 1 or p.split()[0] not in firsts)
 
 
 def tell_samples(cat: Catalogue) -> list[str]:
     """TellIntent: the runner's own words behind a carrier, plus the typed phrasings that let
-    Alexa recognise the content's words as slot values."""
-    samples = [f"{c} {{{WORDS}}}" for c in carrier_words(cat)]
-    # Bare answers to "which muscle?" and "with what?": the slot values alone.
-    bare = ["{muscle}", "{side} {muscle}", "{equipment}", "the {equipment}"]
-    return _unique([*samples, *pain_samples(), *ABOUT, *SYMPTOMS, *bare])
+    Alexa recognise the content's words as slot values. A typed phrasing must start with a
+    carrier (one of TellIntent's own words): one that starts with a slot or another intent's
+    word would say what a lead intent says (``check_collisions``)."""
+    carriers = set(carrier_words(cat))
+    samples = [f"{c} {{{WORDS}}}" for c in carriers]
+    typed = [
+        t
+        for t in [*pain_samples(), *ABOUT]
+        if (first := nlu.words(t.split("{")[0])[:1])
+        and first[0] in carriers
+        and not splits_a_sign(cat, t)
+    ]
+    return _unique([*samples, *typed])
+
+
+def splits_a_sign(cat: Catalogue, sample: str) -> str | None:
+    """The red-flag sign a typed sample could cut, if any. Alexa sends a slot's words but not
+    the sample's own words, so in "my {region} aches" the words "my shin and bone aches" would
+    reach the skill as "shin and bone": a sign that runs from a slot into the sample's words
+    (or lies in them) would be lost."""
+    parts = nlu._parts(sample)
+    runs: list[tuple[bool, bool, list[str]]] = []  # (slot before, slot after, words)
+    current: list[str] = []
+    before = False
+    for is_slot, item in parts:
+        if is_slot:
+            if current:
+                runs.append((before, True, current))
+            current, before = [], True
+        else:
+            current.append(item)
+    if current:
+        runs.append((before, False, current))
+    for flag in cat.safety.red_flags:
+        for sign in flag.words:
+            words = nlu.words(sign)
+            text = " ".join(words)
+            for slot_before, slot_after, run in runs:
+                said = " ".join(run)
+                if f" {text} " in f" {said} ":
+                    return sign
+                for k in range(1, len(words)):
+                    head, tail = words[:k], words[k:]
+                    if slot_before and run[: len(tail)] == tail:
+                        return sign
+                    if slot_after and run[-len(head) :] == head:
+                        return sign
+    return None
+
+
+def lead_intent_model(lead: Lead, said_alone: set[str]) -> Json:
+    """A lead's samples: each carrier before the words, and each carrier said alone ("calf",
+    "numbness", "back") unless a built-in already hears that word alone (``said_alone``)."""
+    samples = [f"{c} {{{WORDS}}}" for c in lead.carriers]
+    samples += [c for c in lead.carriers if sample_key(c) not in said_alone]
+    if not lead.answer:
+        # "calf's tight", "hamstring's sore": Alexa writes the contraction as one word.
+        samples += [f"{c}'s {{{WORDS}}}" for c in lead.carriers if c.isalpha()]
+    return intent(lead.intent, {WORDS: SEARCH_QUERY}, _unique(samples))
 
 
 def lead_intents(cat: Catalogue) -> list[Json]:
-    """One intent per first word of an answer ("no {words}"): its name keeps the word."""
-    return [
-        intent(name, {WORDS: SEARCH_QUERY}, [f"{word} {{{WORDS}}}"])
-        for name, word in sorted(lead_words(cat).items())
-    ]
+    """One intent per lead (:func:`skill.understand.leads`): its name keeps the word."""
+    said_alone = {
+        sample_key(s)
+        for it in [*built_in_intents(cat), ready_intent(cat)]
+        for s in it.get("samples", [])
+    }
+    return [lead_intent_model(lead, said_alone) for lead in leads(cat)]
 
 
 def routine_intent(cat: Catalogue) -> Json:
-    samples = [f"{c} {{{WORDS}}}" for c in routine_cues(cat)]
-    return intent(ROUTINE_INTENT, {WORDS: SEARCH_QUERY}, _unique(samples))
+    """RoutineIntent: the words after a routine cue, and typed phrasings that start with a cue
+    ("roll out my {muscle}"), which let Alexa hear the muscles' and tools' names."""
+    cues = set(routine_cues(cat))
+    samples = [f"{c} {{{WORDS}}}" for c in cues]
+    typed = [
+        t
+        for t in routine_samples()
+        if nlu.words(t)[:1] and nlu.words(t)[0] in cues and not splits_a_sign(cat, t)
+    ]
+    slots = {WORDS: SEARCH_QUERY, "muscle": MUSCLE, "side": SIDE, "equipment": EQUIPMENT}
+    used = {name for sample in typed for name in _SLOT.findall(sample)} | {WORDS}
+    return intent(
+        ROUTINE_INTENT, {k: v for k, v in slots.items() if k in used}, _unique([*samples, *typed])
+    )
 
 
 def _answer_literals(cat: Catalogue) -> list[str]:
@@ -777,7 +810,7 @@ def _answer_literals(cat: Catalogue) -> list[str]:
 
 
 def tell_intent(cat: Catalogue) -> Json:
-    slots = {
+    types = {
         "region": REGION,
         "aspect": ASPECT,
         "side": SIDE,
@@ -785,10 +818,11 @@ def tell_intent(cat: Catalogue) -> Json:
         "muscle": MUSCLE,
         "equipment": EQUIPMENT,
         "topic": TOPIC,
-        "symptom": SYMPTOM,
         WORDS: SEARCH_QUERY,
     }
-    return intent(TELL, slots, tell_samples(cat))
+    samples = tell_samples(cat)
+    used = {name for sample in samples for name in _SLOT.findall(sample)}
+    return intent(TELL, {k: v for k, v in types.items() if k in used}, samples)
 
 
 def ready_intent(cat: Catalogue) -> Json:
@@ -824,10 +858,12 @@ def language_model(cat: Catalogue, locale: str) -> Json:
     docstring), so ``locale`` is the place where a spelling variant would go."""
     if locale not in LOCALES:
         raise ValueError(f"no language model for {locale}")
+    declared = intents(cat)
+    used = {s["type"] for i in declared for s in i.get("slots", [])}
     return {
         "invocationName": INVOCATION_NAME,
-        "intents": intents(cat),
-        "types": slot_types(cat),
+        "intents": declared,
+        "types": [t for t in slot_types(cat) if t["name"] in used],
         "modelConfiguration": {"fallbackIntentSensitivity": {"level": FALLBACK_SENSITIVITY}},
     }
 
@@ -1275,6 +1311,12 @@ def check_language_model(model: Any, cat: Catalogue, handled: Iterable[str]) -> 
         seen: set[str] = set()
         for sample in samples:
             problems += [f"intent {name}: {p}" for p in check_sample(sample, slots)]
+            typed = [u for u in _SLOT.findall(sample) if slots.get(u) != SEARCH_QUERY]
+            if typed and (sign := splits_a_sign(cat, sample)):
+                problems.append(
+                    f"intent {name}: sample '{sample}' could cut the sign '{sign}' in two"
+                    " (Alexa sends a slot's words, not the sample's)"
+                )
             problems += [f"intent {name}: {p}" for p in check_search_query(sample, slots)]
             if len(sample) > LIMITS["sample_chars"]:
                 problems.append(
@@ -1297,7 +1339,7 @@ def check_language_model(model: Any, cat: Catalogue, handled: Iterable[str]) -> 
         problems.append(f"intent {missing} is needed by a routine skill but not declared")
     for extra in sorted(declared_intents - handled - {TELL, *lead_words(cat)}):
         problems.append(f"intent {extra} is declared in the model but no handler takes it")
-    problems += _check_content_ids(types, cat)
+    problems += _check_content_ids(types, cat, used_types)
     problems += check_limits(model)
     problems += check_collisions(model)
     return problems
@@ -1347,69 +1389,88 @@ def check_limits(model: Any) -> list[str]:
 def check_collisions(model: Any) -> list[str]:
     """No two intents may say the same words once their slots are filled.
 
-    Each sample without slots (built-ins, ReadyIntent, Fallback) is tried against every other
-    intent: their own slotless samples, and their samples with slots, a custom slot taking one
-    of its values and an AMAZON.SearchQuery slot any words. Samples with one custom slot are
-    filled with every value and tried against the other intents' slotless samples. (Two samples
-    with slots are only ever in TellIntent, one intent.)
+    Every sample of every intent (built-ins with Alexa's own phrases too) is said as probes:
+    its words, each custom slot taking its values (a slot that starts the sample every value,
+    the others their first), an AMAZON.SearchQuery slot a word no sample has. Each probe is
+    tried against the samples of the other intents that can start with its first word, where
+    a custom slot must hear one of its values and a SearchQuery slot any words. A probe word
+    only a SearchQuery slot can say, so a carrier of one intent that starts another's carrier
+    ("gave {words}" and "gave way {words}") is found too.
     """
-    lm = model["interactionModel"]["languageModel"]
-    compiled = nlu.compile_model(
-        {
-            "interactionModel": {
-                "languageModel": {
-                    **lm,
-                    "intents": [
-                        {k: v for k, v in i.items()}
-                        for i in lm.get("intents", [])
-                        if i.get("slots")
-                    ],
-                }
-            }
-        }
-    )
-    literal: dict[str, str] = {}
-    problems = []
-    for it in lm.get("intents", []):
-        for sample in it.get("samples", []):
-            if "{" in sample:
-                continue
-            key = sample_key(sample)
-            if key in literal and literal[key] != it["name"]:
-                problems.append(f"'{sample}' is both {literal[key]} and {it['name']}")
-            literal.setdefault(key, str(it["name"]))
-    for key, name in literal.items():
-        for other in nlu.producers(compiled, key, exclude=name):
-            problems.append(f"'{key}' is both {name} and {other}")
+    compiled = nlu.compile_model(model, native=False)
+    starts: dict[str, list[nlu.Sample]] = defaultdict(list)
     for sample in compiled.samples:
-        for utterance in _fillings(compiled, sample):
-            owner = literal.get(utterance)
-            if owner is not None and owner != sample.intent:
-                problems.append(
-                    f"'{utterance}' is both {owner} and {sample.intent} ('{sample.text}')"
-                )
-    return sorted(set(problems))
+        for first in _first_words(compiled, sample):
+            starts[first].append(sample)
+    problems: set[str] = set()
+    for sample in compiled.samples:
+        firsts = _first_words(compiled, sample)
+        if all(o.intent == sample.intent for f in firsts for o in starts.get(f, ())):
+            continue
+        for probe in _probes(compiled, sample):
+            for other in starts.get(probe[0], ()):
+                if other.intent != sample.intent and _says(compiled, other, probe):
+                    problems.add(
+                        f"'{' '.join(probe)}' is both {sample.intent} ('{sample.text}') and"
+                        f" {other.intent} ('{other.text}')"
+                    )
+    return sorted(problems)
 
 
-FILL_LIMIT = 50  # values tried per slot when filling a sample to compare it with others
+PROBE_WORD = "zzprobe"  # what a SearchQuery slot says in a probe: no sample has this word
 
 
-def _fillings(compiled: nlu.Model, sample: nlu.Sample) -> Iterable[str]:
-    """The utterances a sample says: each custom slot filled with its values. A SearchQuery
-    slot, which says anything, is left to the other side of the comparison."""
-    types = compiled.slot_types.get(sample.intent, {})
+def _slot_values(compiled: nlu.Model, sample: nlu.Sample, slot: str) -> list[str] | None:
+    """A custom slot's values, or None for a SearchQuery slot (it takes any words)."""
+    slot_type = compiled.slot_types.get(sample.intent, {}).get(slot)
+    if slot_type is None or not slot_type.values:
+        return None
+    return sorted(slot_type.values)
+
+
+def _first_words(compiled: nlu.Model, sample: nlu.Sample) -> set[str]:
+    if not sample.parts:
+        return set()
+    is_slot, item = sample.parts[0]
+    if not is_slot:
+        return {item}
+    values = _slot_values(compiled, sample, item)
+    return {PROBE_WORD} if values is None else {v.split()[0] for v in values if v}
+
+
+def _probes(compiled: nlu.Model, sample: nlu.Sample) -> Iterable[list[str]]:
     choices: list[list[str]] = []
-    for is_slot, item in sample.parts:
+    for i, (is_slot, item) in enumerate(sample.parts):
         if not is_slot:
             choices.append([item])
             continue
-        slot_type = types.get(item)
-        if slot_type is None or not slot_type.values:
-            return []  # SearchQuery: compared from the other intent's side
-        choices.append(sorted(slot_type.values)[:FILL_LIMIT])
-    if sum(1 for is_slot, _ in sample.parts if is_slot) > 1:
-        return []  # two typed slots: TellIntent alone has them, and it is one intent
-    return (" ".join(c) for c in itertools.product(*choices))
+        values = _slot_values(compiled, sample, item)
+        if values is None:
+            choices.append([PROBE_WORD])
+        else:
+            choices.append(values if i == 0 else values[:1])
+    for combo in itertools.product(*choices):
+        yield " ".join(combo).split()
+
+
+def _says(compiled: nlu.Model, sample: nlu.Sample, tokens: Sequence[str]) -> bool:
+    """Whether ``sample`` says exactly ``tokens``, every custom slot hearing one of its values
+    (of at most 12 words, longer than any value)."""
+    if not sample.literals <= set(tokens):
+        return False
+    limits = {
+        item: len(tokens) if _slot_values(compiled, sample, item) is None else 12
+        for is_slot, item in sample.parts
+        if is_slot
+    }
+    for split in nlu.splits(sample.parts, tokens, limits):
+        if all(
+            _slot_values(compiled, sample, name) is None
+            or " ".join(tokens[a:b]) in compiled.slot_types[sample.intent][name].values
+            for name, (a, b) in split.items()
+        ):
+            return True
+    return False
 
 
 def _check_slot_type(slot_type: Json) -> list[str]:
@@ -1459,14 +1520,16 @@ def expected_ids(cat: Catalogue) -> dict[str, dict[str, tuple[str, ...]]]:
         MUSCLE: {m.id: m.words for m in cat.muscles.values()},
         EQUIPMENT: {e.id: e.words for e in cat.equipment.values()},
         TOPIC: {t.id: t.words for t in cat.topics.values()},
-        SYMPTOM: {f.id: f.words for f in cat.safety.red_flags},
     }
 
 
-def _check_content_ids(types: Sequence[Json], cat: Catalogue) -> list[str]:
+def _check_content_ids(types: Sequence[Json], cat: Catalogue, used: set[str]) -> list[str]:
+    """Every slot type that a slot uses hears every content id by all of the content's words."""
     problems = []
     by_name = {str(t.get("name")): t for t in types}
     for type_name, wanted in expected_ids(cat).items():
+        if type_name not in used:
+            continue  # no sample names it: the words reach the skill as words
         slot_type = by_name.get(type_name)
         if slot_type is None:
             problems.append(f"slot type {type_name} is missing: the content has {len(wanted)} ids")

@@ -157,8 +157,9 @@ def _slot_type(raw: Mapping[str, Any]) -> SlotType:
     return SlotType(name=str(raw["name"]), values=values, max_words=longest)
 
 
-def compile_model(data: Mapping[str, Any]) -> Model:
-    """The model as matching needs it, from an ASK CLI v2 interaction model document."""
+def compile_model(data: Mapping[str, Any], *, native: bool = True) -> Model:
+    """The model as matching needs it, from an ASK CLI v2 interaction model document; with
+    ``native``, the built-ins also hear the phrases Alexa gives them without samples."""
     language = (data.get("interactionModel") or {}).get("languageModel") or {}
     types = {t["name"]: _slot_type(t) for t in language.get("types") or []}
     samples: list[Sample] = []
@@ -176,7 +177,7 @@ def compile_model(data: Mapping[str, Any]) -> Model:
     texts = [(i, s) for i, ss in declared.items() for s in ss]
     texts += [
         (i, s)
-        for i, phrases in built_in_phrases().items()
+        for i, phrases in (built_in_phrases() if native else {}).items()
         if i in declared
         for s in phrases
         if s not in declared[i]
@@ -268,7 +269,7 @@ class _Match:
         return (self.sample.literal_count, self.resolved, -self.unresolved, -self.sample.order)
 
 
-def _splits(
+def splits(
     parts: Sequence[tuple[bool, str]], tokens: Sequence[str], limits: Mapping[str, int]
 ) -> Iterator[dict[str, tuple[int, int]]]:
     """Every way the tokens fill the sample: slot name → (start, end) of its words."""
@@ -313,7 +314,7 @@ def _matches(model: Model, tokens: Sequence[str]) -> Iterator[_Match]:
             if is_slot
             for t in [types.get(name, SlotType(name, {}, 0))]
         }
-        for split in _splits(sample.parts, tokens, limits):
+        for split in splits(sample.parts, tokens, limits):
             slots: dict[str, SlotValue] = {}
             for name, (start, end) in split.items():
                 heard = " ".join(tokens[start:end])

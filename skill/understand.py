@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from skill.content import Catalogue, normalise
-from skill.resolve import NOTHING, Heard, vocabulary
+from skill.resolve import NOTHING, Heard, place_id, vocabulary
 
 TELL = "TellIntent"
 WORDS_SLOT = "words"
@@ -274,7 +274,7 @@ def understand(cat: Catalogue, text: str, pending: str | None = None) -> Meaning
     inside = [(i, -(j - i), lex.answers[w]) for i, j, w in _spans(toks, lex.answers)]
     spoken_answer = [a for a in inside if -a[1] > 1]  # "start again", "from the top"
     if not places and aspects and spoken_answer and not asked_place:
-        return _answer(min(spoken_answer)[2], pending, side, norm)
+        return _answer(_most_said(spoken_answer), pending, side, norm)
     if places or (aspects and (asked_place or pending is None)):
         if places:
             pid = places[0][2]
@@ -301,7 +301,7 @@ def understand(cat: Catalogue, text: str, pending: str | None = None) -> Meaning
         return Meaning(ROUTINE, slots, norm)
     # An answer said with more around it: "yes let's do the right", "hold on the dog needs out".
     if inside:
-        return _answer(min(inside)[2], pending, side, norm)
+        return _answer(_most_said(inside), pending, side, norm)
     body = [w for w in cat.language.body_words if _find(toks, tuple(w.split())) >= 0]
     if body or side:
         heard = max(body, key=len) if body else ""
@@ -309,37 +309,243 @@ def understand(cat: Catalogue, text: str, pending: str | None = None) -> Meaning
     return Meaning(FALLBACK, {}, norm)
 
 
+def _most_said(inside: list[tuple[int, int, str]]) -> str:
+    """Of the answers said inside a sentence (start, -length, meaning), the meaning said in the
+    most words ("let's start again from the top" is a start over, though "let's start" comes
+    first), then the first said."""
+    said_words: dict[str, int] = {}
+    for _i, minus_len, answer in inside:
+        said_words[answer] = said_words.get(answer, 0) - minus_len
+    best = max(said_words.values())
+    return next(a for _, _, a in sorted(inside) if said_words[a] == best)
+
+
 # --------------------------------------------------------------------------- carriers and leads
 
 
 @cache
 def carrier_words(cat: Catalogue) -> tuple[str, ...]:
-    """Words that start a TellIntent sample "<word> {words}": meaning-free (utterances.yaml)."""
-    return tuple(sorted({w for w in cat.language.openers if _speakable(w)}))
+    """Words that start a TellIntent sample "<word> {words}": Alexa drops them, so only the
+    openers of utterances.yaml whose loss changes no known phrase's meaning ("one spot on the
+    bone" loses its sign without "one"); the others become leads (:func:`leads`)."""
+    return tuple(w for w in _openers(cat) if not _lost_without(cat, w))
+
+
+def _openers(cat: Catalogue) -> list[str]:
+    return sorted({w for w in cat.language.openers if _speakable(w)})
+
+
+@cache
+def known_phrases(cat: Catalogue) -> frozenset[str]:
+    """The content's phrases and every phrase of utterances.yaml that has a meaning."""
+    lang = cat.language
+    said = [p for group in lang.answers.values() for p in group]
+    said += [p for group in lang.meanings.values() for p in group]
+    return content_phrases(cat) | frozenset(p for w in said if (p := " ".join(tokens(w))))
+
+
+def _lost_without(cat: Catalogue, word: str) -> list[str]:
+    """The known phrases starting with ``word`` that mean something else without it."""
+    lost = []
+    for p in _starting(known_phrases(cat), word):
+        rest = p[len(word) :].strip()
+        said = meaning_key(cat, understand(cat, p))
+        if said != meaning_key(cat, understand(cat, rest)) and (rest or said[0] != FALLBACK):
+            lost.append(p)
+    return lost
 
 
 @cache
 def routine_cues(cat: Catalogue) -> tuple[str, ...]:
-    """First words of the ways of asking for a routine: RoutineIntent's carriers."""
+    """First words of the ways of asking for a routine: RoutineIntent's carriers, which the
+    skill reads as "routine ..."; a word that starts a content phrase that reading would change
+    ("trigger point") is a lead instead."""
     cues = {p.split()[0] for p in cat.language.meanings.get("routine", ()) if p.split()}
-    return tuple(sorted(c for c in cues - set(carrier_words(cat)) if _speakable(c)))
+    return tuple(
+        sorted(
+            c
+            for c in cues - set(_openers(cat))
+            if _speakable(c) and not _changed_as_routine(cat, c)
+        )
+    )
+
+
+def _changed_as_routine(cat: Catalogue, cue: str) -> bool:
+    for p in _starting(content_phrases(cat), cue):
+        rest = p[len(cue) :].strip()
+        again = understand(cat, f"routine {rest}")
+        if meaning_key(cat, again)[1] != meaning_key(cat, understand(cat, p))[1]:
+            return True
+    return False
+
+
+@dataclass(frozen=True)
+class Lead:
+    """An intent whose samples start with words Alexa does not pass on: "no {words}" is
+    LeadNoIntent, and "outer {words}", "lateral {words}" and "outside {words}" are all
+    LeadOutsideIntent. The skill puts ``word`` back before the words it does get, so a lead
+    may stand for several first words only where that changes no meaning (see
+    :func:`lead_problems`)."""
+
+    intent: str
+    word: str  # said again before the words heard
+    carriers: tuple[str, ...]  # the words that start its samples
+    answer: bool = False  # the first word of an answer ("no", "what"), not of a place or sign
+
+
+def meaning_key(cat: Catalogue, meaning: Meaning) -> tuple[str, tuple[tuple[str, str], ...]]:
+    """What a meaning comes to for the handlers: the intent and what each slot names, a part
+    and a region that name a place together counted as that place."""
+    slots = {k: str(h.id or h.text or "") for k, h in meaning.slots.items() if k != "also"}
+    aspect, region = slots.get("aspect"), slots.get("region")
+    if aspect and region and place_id(region, aspect) in vocabulary(cat).place_meaning:
+        slots["region"] = place_id(region, aspect)
+        del slots["aspect"]
+    return meaning.intent, tuple(sorted(slots.items()))
 
 
 @cache
-def lead_words(cat: Catalogue) -> Mapping[str, str]:
-    """Intent name → the answer word that starts its samples ("no {words}" is LeadNoIntent).
+def content_phrases(cat: Catalogue) -> frozenset[str]:
+    """Every phrase the content gives a meaning: places, muscles, parts, sides, tools, topics,
+    conditions, signs, the phrases that only look like signs, and the vague body words."""
+    vocab = vocabulary(cat)
+    phrases: set[str] = set()
+    for words in (vocab.places, vocab.muscles, vocab.aspects, vocab.sides, vocab.equipment):
+        phrases |= set(words)
+    phrases |= set(vocab.topics)
+    for condition in cat.conditions.values():
+        phrases |= set(condition.words)
+    for flag in cat.safety.red_flags:
+        phrases |= set(flag.words)
+    phrases |= set(cat.safety.not_signs) | set(cat.language.body_words)
+    return frozenset(p for w in phrases if (p := " ".join(tokens(w))))
 
-    Alexa does not send a carrier, and "no it's just tight" must keep its "no": each first word
-    of an answer gets an intent of its own, whose name says the word.
-    """
+
+def _answer_words(cat: Catalogue) -> list[str]:
+    """First words of answers no carrier or cue says, and the openers that cannot be carriers."""
     lang = cat.language
     phrases = (
         *(p for group in lang.answers.values() for p in group),
         *(p for key in ("ready", "unsure", "more", "see_pt") for p in lang.meanings.get(key, ())),
     )
     taken = set(carrier_words(cat)) | set(routine_cues(cat))
-    words = sorted({p.split()[0] for p in phrases if p.split()} - taken)
-    return {lead_intent(w): w for w in words if _speakable(w)}
+    words = {p.split()[0] for p in phrases if p.split()} - taken
+    words |= set(_openers(cat)) - set(carrier_words(cat))
+    cues = {p.split()[0] for p in lang.meanings.get("routine", ()) if p.split()}
+    words |= cues - taken
+    return sorted(w for w in words if _speakable(w))
+
+
+def _starting(phrases: Iterable[str], start: str) -> list[str]:
+    return [p for p in phrases if p == start or p.startswith(start + " ")]
+
+
+Key = tuple[str, tuple[tuple[str, str], ...]]
+
+
+def _answer_leads(cat: Catalogue) -> list[Lead]:
+    """Answers' first words that mean one thing alone ("yeah", "yep") share the lead of that
+    meaning; the others ("carry", "the") keep their own, said again exactly."""
+    groups: dict[Key, list[str]] = {}
+    alone: list[Lead] = []
+    known = known_phrases(cat)
+    for w in _answer_words(cat):
+        said = understand(cat, w)
+        if w in cat.language.openers:
+            alone.append(Lead(lead_intent(w), w, (w,), answer=True))
+        elif said.intent != FALLBACK:
+            groups.setdefault(meaning_key(cat, said), []).append(w)
+        else:
+            # Nothing alone ("hang", "hold"): grouped by what its phrases mean, "hang on" and
+            # "hold on" both a pause; :func:`_leads_of` keeps apart any that differ.
+            meanings = sorted({meaning_key(cat, understand(cat, p)) for p in _starting(known, w)})
+            groups.setdefault(("", tuple((m[0], str(m[1])) for m in meanings)), []).append(w)
+    return alone + _leads_of(cat, groups, answer=True)
+
+
+def _content_leads(cat: Catalogue, taken: set[str]) -> list[Lead]:
+    """One lead per meaning that content phrases start with: a first word that means something
+    alone joins the lead of its meaning ("outer" → outside); one that does not ("gave") brings
+    its whole phrases ("gave way" → the knee red flag)."""
+    phrases = content_phrases(cat)
+    by_first: dict[str, list[str]] = {}
+    for p in sorted(phrases):
+        by_first.setdefault(p.split()[0], []).append(p)
+    groups: dict[Key, list[str]] = {}
+    for first, starting in sorted(by_first.items()):
+        if first in taken or not _speakable(first):
+            continue
+        alone = understand(cat, first)
+        if alone.intent != FALLBACK:
+            groups.setdefault(meaning_key(cat, alone), []).append(first)
+            continue
+        for p in starting:
+            said = understand(cat, p)
+            if said.intent != FALLBACK and all(_speakable(w) for w in p.split()):
+                groups.setdefault(meaning_key(cat, said), []).append(p)
+    # A phrase that starts with another lead's carrier is already carried by it, exactly.
+    every = {m for members in groups.values() for m in members}
+    for key, members in groups.items():
+        groups[key] = [
+            m for m in members if not any(o != m and m.startswith(o + " ") for o in every)
+        ]
+    return _leads_of(cat, groups, answer=False)
+
+
+def _leads_of(cat: Catalogue, groups: Mapping[Key, list[str]], *, answer: bool) -> list[Lead]:
+    """A lead per group of carriers with one meaning. A carrier that would change meaning when
+    said as the lead's word keeps a lead of its own."""
+    phrases = known_phrases(cat)
+    leads: list[Lead] = []
+    for members in groups.values():
+        if not members:
+            continue
+        # The lead's word: one that starts no look-alike of a sign ("warm up"), then the member
+        # most known phrases start with, then the shortest.
+        word = min(
+            members,
+            key=lambda m: (
+                bool(_starting(cat.safety.not_signs, m)),
+                -len(_starting(phrases, m)),
+                len(m),
+                m,
+            ),
+        )
+        kept = [m for m in members if _same_said_as(cat, m, word)]
+        leads.append(Lead(lead_intent(word), word, tuple(kept), answer=answer))
+        leads += [Lead(lead_intent(m), m, (m,), answer=answer) for m in members if m not in kept]
+    return leads
+
+
+# Words said after a lead's carrier when its meaning is compared with the lead's word.
+_PROBE_TAILS = ("", "hurts", "is sore on the left", "of my knee", "when i run")
+
+
+def _same_said_as(cat: Catalogue, carrier: str, word: str) -> bool:
+    """Whether every content phrase and probe that starts with ``carrier`` means the same with
+    ``word`` said in its place."""
+    tails = {p[len(carrier) :].strip() for p in _starting(known_phrases(cat), carrier)}
+    for tail in tails | set(_PROBE_TAILS):
+        heard = understand(cat, f"{carrier} {tail}")
+        again = understand(cat, f"{word} {tail}")
+        if meaning_key(cat, heard) != meaning_key(cat, again):
+            return False
+    return True
+
+
+@cache
+def leads(cat: Catalogue) -> tuple[Lead, ...]:
+    """Every lead intent: the first words of answers, then those of the content's phrases that
+    no carrier or routine cue starts."""
+    answer = _answer_leads(cat)
+    taken = set(carrier_words(cat)) | set(routine_cues(cat)) | set(_answer_words(cat))
+    return tuple(sorted([*answer, *_content_leads(cat, taken)], key=lambda lead: lead.intent))
+
+
+@cache
+def lead_words(cat: Catalogue) -> Mapping[str, str]:
+    """Intent name → the words the skill says again before what the intent carries."""
+    return {lead.intent: lead.word for lead in leads(cat)}
 
 
 def lead_intent(word: str) -> str:
@@ -411,11 +617,16 @@ def _answer(meaning: str, pending: str | None, side: str | None, norm: str) -> M
 __all__ = [
     "TELL",
     "WORDS_SLOT",
+    "Lead",
     "Meaning",
     "carrier_words",
+    "content_phrases",
+    "known_phrases",
     "lead_intent",
     "lead_words",
+    "leads",
     "lexicon",
+    "meaning_key",
     "meaning_of",
     "red_flags_in",
     "routine_cues",

@@ -77,7 +77,15 @@ def test_say_sends_the_request_alexa_would_and_prints_the_answer(env: dict[str, 
     )
     request = exchange["request"]
     assert request["session"]["new"] is True
+    # "why" starts the sentence: Alexa keeps it only in the intent's name, the rest as words
     intent = request["request"]["intent"]
+    assert intent["name"] == "LeadWhyIntent"
+    assert intent["slots"]["words"]["value"] == "does the outside of my knee hurt"
+    assert state(exchange)["offered"] == "tfl"
+
+    # a typed phrasing resolves its slots as Alexa's entity resolution would
+    exchange = said(tpcoach("say", "my outer knee is sore", "--store", "memory", "--json", env=env))
+    intent = exchange["request"]["request"]["intent"]
     assert intent["name"] == "TellIntent"
     resolved = {
         name: slot["resolutions"]["resolutionsPerAuthority"][0]["values"][0]["value"]["id"]
@@ -230,7 +238,8 @@ def test_a_launch_phrase_mid_session_ends_it_and_starts_another(env: dict[str, s
     result = tpcoach("chat", "--store", "memory", "--fast", "--intents", stdin=lines, env=env)
     out = result.stdout
     assert "(session ended: USER_INITIATED)" in out
-    assert "-> TellIntent topic=trigger_point (new session)" in out
+    assert "-> LeadWhatIntent words~'is a trigger point' (new session)" in out
+    assert "A trigger point is" in out.split("(session ended: USER_INITIATED)")[1]
 
 
 # --------------------------------------------------------------------------- --speak

@@ -122,7 +122,10 @@ def test_tell_intent_carries_free_words_behind_carriers_and_typed_slots(us_model
     tell = intents_of(us_model)["TellIntent"]
     slots = {s["name"]: s["type"] for s in tell["slots"]}
     assert slots["words"] == "AMAZON.SearchQuery"
-    assert {"region", "aspect", "side", "condition", "muscle", "symptom", "topic"} <= set(slots)
+    # signs are read from the words, never from a typed slot: a sample's own word ("my {region}
+    # is {symptom}") would split a sign ("thigh is throbbing") in two
+    assert {"region", "aspect", "side", "condition", "topic"} <= set(slots)
+    assert "symptom" not in slots
     carried = [s for s in tell["samples"] if "{words}" in s]
     assert len(carried) >= 80
     assert all(s.replace("{words}", "").strip() and s.count("{") == 1 for s in carried)
@@ -152,10 +155,10 @@ def test_fallback_sensitivity_is_set(us_model: Json) -> None:
 
 def test_custom_intents_carry_many_phrasings(us_model: Json) -> None:
     counts = {n: len(i.get("samples", [])) for n, i in intents_of(us_model).items()}
-    assert counts["TellIntent"] >= 1000
+    assert counts["TellIntent"] >= 200
     assert counts["RoutineIntent"] >= 8
     assert counts["ReadyIntent"] >= 2
-    assert sum(1 for n in counts if n.startswith("Lead")) >= 50
+    assert sum(1 for n in counts if n.startswith("Lead")) >= 150
 
 
 def understand(model: Json, utterance: str) -> list[tuple[str, dict[str, str]]]:
@@ -335,6 +338,18 @@ def sample_in_two_intents(d: Json) -> None:
     custom(d, "ReadyIntent")["samples"].append("my knee hurts")
 
 
+def carrier_a_lead_starts(d: Json) -> None:
+    custom(d, "TellIntent")["samples"].append("locked up {words}")
+
+
+def typed_sample_a_lead_says(d: Json) -> None:
+    custom(d, "TellIntent")["samples"].append("{aspect} of my {region}")
+
+
+def typed_sample_cutting_a_sign(d: Json) -> None:
+    custom(d, "TellIntent")["samples"].append("my {region} aches")
+
+
 def undeclared_slot(d: Json) -> None:
     custom(d, "TellIntent")["samples"].append("tell me about {subject}")
 
@@ -397,7 +412,13 @@ MODEL_BREAKS = [
         open_in_invocation,
         "invocation name 'open trigger point coach' contains the launch or wake word 'open'",
     ),
-    (sample_in_two_intents, "'my knee hurts' is both ReadyIntent and TellIntent"),
+    (sample_in_two_intents, "'my knee hurts' is both ReadyIntent ('my knee hurts') and TellIntent"),
+    (
+        carrier_a_lead_starts,
+        "'locked up zzprobe' is both TellIntent ('locked up {words}') and LeadLockedIntent",
+    ),
+    (typed_sample_a_lead_says, "is both TellIntent ('{aspect} of my {region}') and Lead"),
+    (typed_sample_cutting_a_sign, "sample 'my {region} aches' could cut the sign 'bone aches'"),
     (search_query_without_carrier, "an AMAZON.SearchQuery slot needs a carrier phrase"),
     (search_query_beside_a_slot, "an AMAZON.SearchQuery slot cannot share a sample"),
     (model_too_big, "over Alexa's 1500000"),
@@ -411,7 +432,10 @@ MODEL_BREAKS = [
         digits_in_sample,
         "sample 'ready in 5' may hold only letters, spaces, apostrophes, periods and {slots}",
     ),
-    (built_in_phrase_a_carrier_says, "'my pleasure' is both AMAZON.YesIntent and TellIntent"),
+    (
+        built_in_phrase_a_carrier_says,
+        "'my pleasure' is both AMAZON.YesIntent ('my pleasure') and TellIntent",
+    ),
     (
         handled_intent_missing,
         "intent AMAZON.PauseIntent is needed by a routine skill but not declared",

@@ -154,7 +154,7 @@ def test_exit_ends_the_session_without_a_request_of_its_own(model: Model, text: 
 
 
 def test_an_unknown_word_keeps_the_raw_value_with_no_match(model: Model) -> None:
-    understood = model.understand("why does my elbow hurt")
+    understood = model.understand("my elbow is aching")
     request = understood.request()
     slot = request["intent"]["slots"]["region"]
     assert slot["value"] == "elbow"
@@ -166,7 +166,7 @@ def test_an_unknown_word_keeps_the_raw_value_with_no_match(model: Model) -> None
 def test_a_synonym_resolves_to_its_id_and_canonical_name_keeping_the_words_heard(
     model: Model,
 ) -> None:
-    slot = model.understand("gastroc").request()["intent"]["slots"]["muscle"]
+    slot = model.understand("my gastroc is sore").request()["intent"]["slots"]["muscle"]
     resolution = slot["resolutions"]["resolutionsPerAuthority"][0]
     assert slot["value"] == "gastroc"
     assert resolution["status"]["code"] == "ER_SUCCESS_MATCH"

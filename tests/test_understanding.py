@@ -25,16 +25,9 @@ RED_FLAGS = [e for e in DEV if e["category"] == "red-flag"]
 # Every fifth other entry, by its place in the file: a slice fixed by position, not chosen by
 # outcome. The ones listed in KNOWN_GAPS are not understood yet (the benchmark prints them).
 OTHERS = [e for i, e in enumerate(DEV) if e["category"] != "red-flag" and i % 5 == 0]
-# Sentences that start with a place or muscle word ("front of my shin ...") reach no intent yet:
-# Alexa does not send a carrier, and one intent per such word would pass Alexa's 250 intents.
+# Not understood yet (the benchmark prints them); each is expected to fail, so one that starts
+# passing fails here until it leaves the list.
 KNOWN_GAPS = {
-    "front of my shin burns when I pick up the pace",
-    "top of my foot is sore right where the laces go",
-    "outside of my calf is sore",
-    "hamstring's tight whenever I stride out",
-    "tight hamstrings on both legs",
-    "behind it",
-    "ITBS again on the right side",
     "how does pressing on my calf help my heel",
     "how long till I notice a difference",
 }
@@ -70,6 +63,15 @@ def test_a_runners_sentence_means_what_it_says(entry: dict[str, Any]) -> None:
         f"{entry['say']!r} at {entry['at']}: expected {entry['expect']},"
         f" the skill said {outcome.said} (pending {outcome.state.get('pending')})"
     )
+
+
+@pytest.mark.xfail(strict=True, reason="a known gap")
+@pytest.mark.parametrize(
+    "entry", [e for e in OTHERS if e["say"] in KNOWN_GAPS], ids=lambda e: e["say"]
+)
+def test_a_known_gap_is_still_a_gap(entry: dict[str, Any]) -> None:
+    (outcome,) = run_nlu([entry])
+    assert judge(entry, outcome)
 
 
 def test_the_known_gaps_are_real_sentences_of_the_slice() -> None:

@@ -2,7 +2,9 @@
 // responses out. Used by tests/test_virtual_alexa.py; the checks live there.
 //
 // stdin (JSON):  {"model": "<interaction model file>", "url": "<skill URL>", "locale": "en-GB",
-//                 "conversations": [{"name": "...", "turns": ["utterance", ...]}]}
+//                 "conversations": [{"name": "...", "turns": ["utterance", ...]}],
+//                 "grammar": {"invocation": "...", "launch": [...], "one_shot": [...],
+//                             "connectors": [...], "wake": [...]}}   (optional)
 // stdout (JSON): [{"name": "...", "turns": [{"utterance": "...", "request": {...},
 //                  "response": {...}} | {"utterance": "...", "error": "..."}]}]
 //
@@ -10,6 +12,13 @@
 // leak between them. Within a conversation virtual-alexa carries the session attributes, opens
 // a new session after one ends, and turns "open ..."/"ask ..." into a LaunchRequest. A turn
 // virtual-alexa cannot match to any sample is reported as an error and ends that conversation.
+//
+// virtual-alexa takes any utterance holding ask, open, tell, launch or "talk to" anywhere for a
+// launch ("tell me more" opens the skill) and knows only "ask <name> to ..." as a one-shot.
+// With a "grammar" (the launch phrases of content/utterances.yaml), a turn is read as Alexa's
+// documented invocation grammar reads it instead: "<launch> <name>" opens the skill,
+// "<one-shot> <name> [connector] <words>" sends the words, and anything else is an utterance
+// matched against the samples as it is, whatever words it holds.
 "use strict";
 
 const va = require("virtual-alexa");
@@ -23,8 +32,40 @@ function readStdin() {
     });
 }
 
-async function converse(model, url, conversation, locale) {
+function escape(text) {
+    return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+function alternatives(words) {
+    return [...words].sort((a, b) => b.length - a.length).map(escape).join("|");
+}
+
+// Alexa's reading of a turn: true for a launch, or the words to match against the samples.
+function grammarReader(grammar) {
+    const name = escape(grammar.invocation);
+    const wake = new RegExp(`^(?:${alternatives(grammar.wake)})[,]?\\s+`, "i");
+    const launch = new RegExp(`^(?:${alternatives(grammar.launch)})\\s+${name}$`, "i");
+    const oneShot = new RegExp(
+        `^(?:${alternatives([...grammar.one_shot, ...grammar.launch])})\\s+${name}\\s+` +
+            `(?:(?:${alternatives(grammar.connectors)})\\s+)?(.+)$`,
+        "i",
+    );
+    const askOnly = new RegExp(`^(?:${alternatives(grammar.one_shot)})\\s+${name}$`, "i");
+    return (utterance) => {
+        const text = utterance.replace(wake, "").trim();
+        if (launch.test(text) || askOnly.test(text)) {
+            return true;
+        }
+        const found = oneShot.exec(text);
+        return found ? found[1] : text;
+    };
+}
+
+async function converse(model, url, conversation, locale, grammar) {
     const alexa = va.VirtualAlexa.Builder().interactionModelFile(model).locale(locale || "en-US").skillURL(url).create();
+    if (grammar) {
+        alexa.parseLaunchRequest = grammarReader(grammar);
+    }
     let request = null;
     alexa.filter((json) => {
         request = JSON.parse(JSON.stringify(json));
@@ -47,7 +88,7 @@ async function main() {
     const input = JSON.parse(await readStdin());
     const results = [];
     for (const conversation of input.conversations) {
-        results.push(await converse(input.model, input.url, conversation, input.locale));
+        results.push(await converse(input.model, input.url, conversation, input.locale, input.grammar));
     }
     process.stdout.write(JSON.stringify(results));
 }

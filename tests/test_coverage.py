@@ -1,0 +1,137 @@
+"""Coverage by construction: whatever a sentence starts with, the words that matter reach the skill.
+
+Alexa sends the words after a carrier ("my {words}") but never the carrier, and the intent's
+name is all that is left of a lead's word ("outer {words}" is LeadOutsideIntent). The model is
+built so that this loses nothing the content knows (skill/understand.py): a carrier is a word
+whose loss changes the meaning of no known phrase, a lead's word said in place of any of its
+carriers changes none, and every first word of a content phrase starts some sample. These tests
+hold those rules, and then say every red-flag sign in the ways a sentence may start through the
+shipped model (skill/nlu.py, as tpcoach chat does) and check that the skill reads the sign.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from skill.content import Catalogue, catalogue
+from skill.nlu import Model, load_model
+from skill.resolve import Heard
+from skill.understand import (
+    FALLBACK,
+    SYMPTOM,
+    carrier_words,
+    content_phrases,
+    known_phrases,
+    leads,
+    meaning_key,
+    meaning_of,
+    red_flags_in,
+    understand,
+)
+
+
+@pytest.fixture(scope="module")
+def cat() -> Catalogue:
+    return catalogue()
+
+
+@pytest.fixture(scope="module")
+def model() -> Model:
+    return load_model(locale="en-GB")
+
+
+def heard(cat: Catalogue, model: Model, text: str) -> tuple[str, object]:
+    """The intent the model picks for ``text`` and what the skill makes of its request."""
+    found = model.understand(text)
+    slots = {k: Heard(id=v.id, text=v.value) for k, v in found.slots.items()}
+    return str(found.intent), meaning_of(cat, str(found.intent), slots)
+
+
+def test_no_carrier_is_a_word_whose_loss_changes_a_known_phrase(cat: Catalogue) -> None:
+    changed = []
+    for word in carrier_words(cat):
+        for phrase in known_phrases(cat):
+            if phrase.startswith(word + " "):
+                rest = phrase[len(word) + 1 :]
+                if meaning_key(cat, understand(cat, rest)) != meaning_key(
+                    cat, understand(cat, phrase)
+                ):
+                    changed.append(f"{word!r}: {phrase!r}")
+    assert not changed, changed
+    # and the rule bites: these openers are leads, said again exactly, not carriers
+    assert {"at", "one", "the", "had"}.isdisjoint(carrier_words(cat))
+    assert {"at", "one", "the", "had"} <= {lead.word for lead in leads(cat)}
+
+
+def test_a_leads_word_said_for_any_of_its_carriers_changes_no_known_phrase(
+    cat: Catalogue,
+) -> None:
+    changed = []
+    for lead in leads(cat):
+        for carrier in lead.carriers:
+            if carrier == lead.word:
+                continue
+            for phrase in known_phrases(cat):
+                if phrase == carrier or phrase.startswith(carrier + " "):
+                    again = lead.word + phrase[len(carrier) :]
+                    if meaning_key(cat, understand(cat, again)) != meaning_key(
+                        cat, understand(cat, phrase)
+                    ):
+                        changed.append(f"{lead.intent}: {phrase!r} -> {again!r}")
+    assert not changed, changed
+    # several words share a lead where that is safe, and a look-alike keeps its own
+    outside = next(lead for lead in leads(cat) if lead.word == "outside")
+    assert "side" in outside.carriers
+    assert "outer" not in outside.carriers  # "outer quad" is the vastus lateralis
+
+
+def test_every_content_phrase_said_first_reaches_an_intent_with_its_words(
+    cat: Catalogue, model: Model
+) -> None:
+    lost = []
+    for phrase in sorted(content_phrases(cat)):
+        said = understand(cat, phrase)
+        if said.intent == FALLBACK:
+            continue  # a look-alike of a sign ("warm up") means nothing alone
+        for text in (phrase, f"{phrase} since the weekend"):
+            intent, meaning = heard(cat, model, text)
+            expected = meaning_key(cat, understand(cat, text))
+            if intent == FALLBACK or meaning_key(cat, meaning) != expected:  # type: ignore[arg-type]
+                lost.append(f"{text!r} -> {intent}")
+    assert not lost, lost[:20]
+
+
+# The ways a sentence around a sign may start: first, after a carrier, an answer, a sound, a
+# lead, inside a place, at the end.
+FRAMES = (
+    "{sign}",
+    "{sign} since yesterday",
+    "yes {sign}",
+    "no but {sign}",
+    "um {sign} after my run",
+    "ow {sign}",
+    "sorry {sign}",
+    "the {sign} started today",
+    "outside of my calf and {sign}",
+    "I think there's {sign}",
+    "my shin hurts and {sign}",
+    "ready but {sign}",
+    "what if {sign}",
+)
+
+
+@pytest.mark.parametrize("frame", FRAMES)
+def test_every_red_flag_sign_reaches_the_skill_however_the_sentence_starts(
+    cat: Catalogue, model: Model, frame: str
+) -> None:
+    missed = []
+    for flag in cat.safety.red_flags:
+        for sign in flag.words:
+            text = frame.format(sign=sign)
+            flags = red_flags_in(cat, text)
+            if flag.id not in flags:
+                continue  # the frame itself changes it ("no but" before a sign is no negation)
+            intent, meaning = heard(cat, model, text)
+            if getattr(meaning, "intent", None) != SYMPTOM:
+                missed.append(f"{text!r} -> {intent} {meaning}")
+    assert not missed, missed[:20]
