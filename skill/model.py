@@ -37,7 +37,7 @@ from typing import Any
 from skill import nlu
 from skill.content import LOCALES, Catalogue, normalise
 from skill.resolve import place_id
-from skill.understand import carrier_words, lead_words, routine_cues
+from skill.understand import OWN_INTENTS, carrier_words, lead_words, routine_cues
 
 Json = dict[str, Any]
 
@@ -795,6 +795,18 @@ def ready_intent(cat: Catalogue) -> Json:
     return intent(READY_INTENT, samples=literal_phrases(cat, cat.language.meanings["ready"]))
 
 
+def own_intents(cat: Catalogue) -> list[Json]:
+    """An intent per meaning that has one ("better", "how am I doing", "forget me"): its
+    phrasings no carrier or answer word starts; the others reach it through TellIntent and the
+    lead intents, read by the backend."""
+    out = []
+    for meaning, name in OWN_INTENTS.items():
+        samples = literal_phrases(cat, cat.language.meanings.get(meaning, ()))
+        if samples:  # none: every phrasing arrives through TellIntent or a lead intent
+            out.append(intent(name, samples=samples))
+    return out
+
+
 def built_in_intents(cat: Catalogue) -> list[Json]:
     out = []
     for name in BUILT_INS:
@@ -813,6 +825,7 @@ def intents(cat: Catalogue) -> list[Json]:
             tell_intent(cat),
             routine_intent(cat),
             ready_intent(cat),
+            *own_intents(cat),
             *lead_intents(cat),
         ],
         key=lambda i: str(i["name"]),

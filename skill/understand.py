@@ -36,6 +36,19 @@ FALLBACK = "AMAZON.FallbackIntent"
 YES = "AMAZON.YesIntent"
 NO = "AMAZON.NoIntent"
 NEXT = "AMAZON.NextIntent"
+PROGRESS = "ProgressIntent"
+FORGET = "ForgetIntent"
+# The answers to "is it better, the same, or worse?": meaning -> intent.
+CHANGE_INTENTS = {
+    "better": "BetterIntent",
+    "same": "SameIntent",
+    "worse": "WorseIntent",
+    "gone": "GoneIntent",
+}
+# Meanings with an intent of their own, named by the meaning; read inside sentences as answers.
+OWN_INTENTS = {**CHANGE_INTENTS, "progress": PROGRESS, "forget": FORGET}
+ANSWER_MEANINGS = ("ready", "unsure", "more", "see_pt", *OWN_INTENTS)
+FOLLOW_UP = "follow_up"  # the pending question (skill.state.FOLLOW_UP)
 
 # Words that undo a sign said after them ("no swelling", "it isn't numb").
 NEGATORS = frozenset(
@@ -146,7 +159,7 @@ def lexicon(cat: Catalogue) -> Lexicon:
     for intent, phrases in lang.answers.items():
         for p in phrases:
             answers.setdefault(p, intent)
-    for key in ("ready", "unsure", "more", "see_pt"):
+    for key in ANSWER_MEANINGS:
         for p in lang.meanings.get(key, ()):
             answers.setdefault(p, key)
     return Lexicon(
@@ -255,6 +268,24 @@ def understand(cat: Catalogue, text: str, pending: str | None = None) -> Meaning
     aspects = _content(rest_after_places, vocab.aspects)
     asked_place = pending in ("aspect", "region")
 
+    if pending == FOLLOW_UP:
+        # "Is it better, the same, or worse?": an answer said anywhere in the sentence; "it's not
+        # helping" (said elsewhere, it asks when to see a physical therapist) is no change.
+        changes = [
+            (i, -(j - i), lex.answers[w])
+            for i, j, w in _spans(toks, lex.answers)
+            if lex.answers[w] in CHANGE_INTENTS
+        ]
+        if changes:
+            return _answer(min(changes)[2], pending, side, norm)
+        not_helping = [
+            w
+            for _i, _j, w in _spans(toks, cat.language.meanings.get("see_pt", ()))
+            if any(t in NEGATORS or t.endswith("n't") or t == "keeps" for t in w.split())
+        ]
+        if not_helping and not places:
+            return _answer("same", pending, side, norm)
+
     whole = lex.answers.get(said)
     if whole is not None and not (asked_place and (places or aspects)):
         return _answer(whole, pending, side, norm)
@@ -335,7 +366,7 @@ def lead_words(cat: Catalogue) -> Mapping[str, str]:
     lang = cat.language
     phrases = (
         *(p for group in lang.answers.values() for p in group),
-        *(p for key in ("ready", "unsure", "more", "see_pt") for p in lang.meanings.get(key, ())),
+        *(p for key in ANSWER_MEANINGS for p in lang.meanings.get(key, ())),
     )
     taken = set(carrier_words(cat)) | set(routine_cues(cat))
     words = sorted({p.split()[0] for p in phrases if p.split()} - taken)
@@ -401,6 +432,8 @@ def _answer(meaning: str, pending: str | None, side: str | None, norm: str) -> M
         return Meaning(MORE, slots, norm)
     if meaning == "see_pt":
         return Meaning(ABOUT, {"topic": Heard(id="physical_therapist")}, norm)
+    if meaning in OWN_INTENTS:
+        return Meaning(OWN_INTENTS[meaning], {}, norm)
     if meaning == NEXT and pending in ("offer_routine", "next_muscle"):
         return Meaning(MORE, slots, norm)  # "the next one" at an offer: the next suspect
     if meaning == YES and pending == "ready":
