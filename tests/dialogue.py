@@ -14,6 +14,8 @@ A file is a list of conversations; each has a ``name`` and ``turns``. A turn is 
 * ``touch: BUTTON``                         a touch on a screen button (an APL UserEvent with
   arguments ``[BUTTON]``: next, back, repeat, pause, resume, yes)
 
+A turn may also be a list of turns (a YAML anchor: the same routine done on several days).
+
 A conversation may name its ``device``: ``echo_show`` (a screen with APL) or ``fire_tv`` (a screen
 without APL); without one it is a device with no screen.
 
@@ -140,11 +142,18 @@ def saved_progress(client: Client, store: Any) -> Any:
     return saved_record(client, store).get("progress")
 
 
+def _flat(turns: list[Any]) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    for turn in turns:
+        out.extend(_flat(turn) if isinstance(turn, list) else [turn])
+    return out
+
+
 def run(conv: dict[str, Any], client: Client, store: Any) -> Transcript:
     transcript = Transcript()
     client.device = DEVICES[conv["device"]] if conv.get("device") else None
     clock = client.clock = Clock()
-    for number, turn in enumerate(conv["turns"], start=1):
+    for number, turn in enumerate(_flat(conv["turns"]), start=1):
         transcript.lines.append(f"U{number}: {_describe(turn)}")
         if turn.get("next_day") or "days_later" in turn:
             client.session_id = None

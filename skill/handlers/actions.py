@@ -513,10 +513,13 @@ def ask_worse_screen(turn: Turn, place: Place) -> None:
     turn.state.ask(WORSE_SCREEN)
 
 
-def see_pt_now(turn: Turn, key: str) -> None:
+def see_pt_now(turn: Turn, *, worse: bool) -> None:
     """Plainly: time to see a physical therapist, and why. The session ends."""
     follow_up = turn.cat.safety.follow_up
-    turn.say(key)
+    if worse:
+        turn.say("follow_up_see_pt_worse")
+    else:
+        turn.say("follow_up_see_pt_same")
     turn.add(text(follow_up.see_pt.text))
     turn.said.append("see_pt")
     turn.card(

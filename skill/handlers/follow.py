@@ -55,7 +55,7 @@ class FollowUpHandler(Handler):
             ask_worse_screen(turn, place)
             return
         if change == "same" and stuck(turn, place):
-            see_pt_now(turn, "follow_up_see_pt_same")
+            see_pt_now(turn, worse=False)
             return
         turn.say(f"follow_up_{change}")
         offer_again(turn, place)
@@ -77,7 +77,7 @@ class WorseScreenNoHandler(Handler):
         return state.pending == WORSE_SCREEN
 
     def respond(self, turn: Turn) -> None:
-        see_pt_now(turn, "follow_up_see_pt_worse")
+        see_pt_now(turn, worse=True)
 
 
 class ProgressHandler(Handler):
@@ -139,7 +139,7 @@ def summarise(turn: Turn) -> None:
         lines.append(
             turn.words(
                 "card_progress_place",
-                place=where(turn, place).capitalize(),
+                place=where(turn, place),
                 sessions=_sessions(turn, len(sessions)),
                 day=_day_name(last.day),
                 your=your(last.side),
