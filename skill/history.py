@@ -74,7 +74,12 @@ class Session:
         )
 
     def to_dict(self) -> dict[str, Any]:
-        return {"day": self.day, "muscle": self.muscle, "equipment": self.equipment, "side": self.side}
+        return {
+            "day": self.day,
+            "muscle": self.muscle,
+            "equipment": self.equipment,
+            "side": self.side,
+        }
 
 
 @dataclass
@@ -148,9 +153,7 @@ class Place:
         """The follow-up is due: a routine on an earlier day, not yet asked about since."""
         last = self.last_session
         return (
-            last is not None
-            and last.day < today
-            and (self.asked is None or self.asked <= last.day)
+            last is not None and last.day < today and (self.asked is None or self.asked <= last.day)
         )
 
     def without_change(self, today: str) -> tuple[int, int]:
@@ -197,7 +200,8 @@ class History:
             self.places.append(place)
         place.sessions = [*place.sessions, session][-MAX_SESSIONS:]
         # The place worked on last goes last; the one worked on longest ago is dropped first.
-        self.places = [p for p in self.places if p is not place][-(MAX_PLACES - 1) :] + [place]
+        others = [p for p in self.places if p is not place]
+        self.places = [*others[-(MAX_PLACES - 1) :], place]
         return place
 
     def record_report(self, key: str, report: Report) -> Place | None:

@@ -325,7 +325,9 @@ class Saved:
             try:
                 history = History.from_list(data["history"])
             except BadHistory as error:
-                log.warning("keeping a history that does not parse, unread: %s", loggable(str(error)))
+                log.warning(
+                    "keeping a history that does not parse, unread: %s", loggable(str(error))
+                )
                 unread = data["history"]
         return cls(
             progress=routine,

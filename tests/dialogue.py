@@ -262,8 +262,10 @@ def check(
             for p in record.get("history") or []
         }
         want_places = {
-            key: {"sessions": v.get("sessions", places.get(key, {}).get("sessions")),
-                  "reports": v.get("reports", places.get(key, {}).get("reports"))}
+            key: {
+                "sessions": v.get("sessions", places.get(key, {}).get("sessions")),
+                "reports": v.get("reports", places.get(key, {}).get("reports")),
+            }
             for key, v in (expect["history"] or {}).items()
         }
         if places != want_places:

@@ -22,7 +22,8 @@ from skill.handlers.base import Handler, Turn, meaning_name
 from skill.history import Place, Report
 from skill.speech import spoken_list
 from skill.state import FOLLOW_UP, FORGET, REGION, WORSE_SCREEN, State
-from skill.understand import CHANGE_INTENTS, FORGET as FORGET_INTENT, PROGRESS
+from skill.understand import CHANGE_INTENTS, PROGRESS
+from skill.understand import FORGET as FORGET_INTENT
 
 CHANGE_OF_INTENT = {intent: change for change, intent in CHANGE_INTENTS.items()}
 CHANGE_INTENT_NAMES = tuple(CHANGE_INTENTS.values())
@@ -114,9 +115,7 @@ def summarise(turn: Turn) -> None:
     saved = turn.memory.saved
     rule = turn.cat.safety.follow_up
     recent = [
-        (p, s)
-        for p, s in saved.history.recent(turn.today, rule.summary_days)
-        if p.fits(turn.cat)
+        (p, s) for p, s in saved.history.recent(turn.today, rule.summary_days) if p.fits(turn.cat)
     ]
     turn.said.append("progress")
     if not recent:
