@@ -3,6 +3,9 @@
 //
 // stdin (JSON):  {"model": "<interaction model file>", "url": "<skill URL>", "locale": "en-GB",
 //                 "conversations": [{"name": "...", "turns": ["utterance", ...]}]}
+//                 A turn may be {"utterance": "...", "days": N}: its request's timestamp (and that
+//                 of the turns after it, until another says otherwise) is moved N days on from
+//                 now, so that a conversation can run over several days.
 // stdout (JSON): [{"name": "...", "turns": [{"utterance": "...", "request": {...},
 //                  "response": {...}} | {"utterance": "...", "error": "..."}]}]
 //
@@ -26,11 +29,20 @@ function readStdin() {
 async function converse(model, url, conversation, locale) {
     const alexa = va.VirtualAlexa.Builder().interactionModelFile(model).locale(locale || "en-US").skillURL(url).create();
     let request = null;
+    let days = 0;
     alexa.filter((json) => {
+        if (days && json.request && json.request.timestamp) {
+            const moved = Date.parse(json.request.timestamp) + days * 86400000;
+            json.request.timestamp = new Date(moved).toISOString();
+        }
         request = JSON.parse(JSON.stringify(json));
     });
     const turns = [];
-    for (const utterance of conversation.turns) {
+    for (const turn of conversation.turns) {
+        const utterance = typeof turn === "string" ? turn : turn.utterance;
+        if (typeof turn !== "string" && typeof turn.days === "number") {
+            days = turn.days;
+        }
         request = null;
         try {
             const response = await alexa.utter(utterance);
