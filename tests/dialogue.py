@@ -83,6 +83,7 @@ def conversations() -> list[tuple[str, dict[str, Any]]]:
     out = []
     for path in sorted(DIALOGUES.glob("*.yaml")):
         for conv in yaml.safe_load(path.read_text(encoding="utf-8")):
+            conv = {**conv, "turns": flat_turns(conv["turns"])}
             out.append((f"{path.stem}: {conv['name']}", conv))
     return out
 
@@ -142,10 +143,10 @@ def saved_progress(client: Client, store: Any) -> Any:
     return saved_record(client, store).get("progress")
 
 
-def _flat(turns: list[Any]) -> list[dict[str, Any]]:
+def flat_turns(turns: list[Any]) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     for turn in turns:
-        out.extend(_flat(turn) if isinstance(turn, list) else [turn])
+        out.extend(flat_turns(turn) if isinstance(turn, list) else [turn])
     return out
 
 
@@ -153,7 +154,7 @@ def run(conv: dict[str, Any], client: Client, store: Any) -> Transcript:
     transcript = Transcript()
     client.device = DEVICES[conv["device"]] if conv.get("device") else None
     clock = client.clock = Clock()
-    for number, turn in enumerate(_flat(conv["turns"]), start=1):
+    for number, turn in enumerate(flat_turns(conv["turns"]), start=1):
         transcript.lines.append(f"U{number}: {_describe(turn)}")
         if turn.get("next_day") or "days_later" in turn:
             client.session_id = None
