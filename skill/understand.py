@@ -302,7 +302,13 @@ def understand(cat: Catalogue, text: str, pending: str | None = None) -> Meaning
         # "calf" and "IT band" name a place and a muscle: a place, unless a routine is asked for.
         slots["muscle"] = Heard(id=muscles[0][2])
         return Meaning(ROUTINE if wants_routine else PAIN, slots, norm)
-    inside = [(i, -(j - i), lex.answers[w]) for i, j, w in _spans(toks, lex.answers)]
+    # How the pain has changed is an answer only to the follow-up question: elsewhere "a bit"
+    # and "the same" are words around a place ("a bit sore on the outside").
+    inside = [
+        (i, -(j - i), lex.answers[w])
+        for i, j, w in _spans(toks, lex.answers)
+        if lex.answers[w] not in CHANGE_INTENTS
+    ]
     spoken_answer = [a for a in inside if -a[1] > 1]  # "start again", "from the top"
     if not places and aspects and spoken_answer and not asked_place:
         return _answer(min(spoken_answer)[2], pending, side, norm)

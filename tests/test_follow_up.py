@@ -235,3 +235,39 @@ def test_the_follow_up_turns_are_each_one_breath() -> None:
             if any(k.startswith(("follow_up", "progress", "forget")) for k in said):
                 words = plain(speech_of(response)).split()
                 assert len(words) <= 45, (name, said, len(words), " ".join(words))
+
+
+@pytest.mark.parametrize(
+    ("words", "pending", "intent"),
+    [
+        # Answers to the follow-up, in natural words.
+        ("much better", "follow_up", "BetterIntent"),
+        ("a bit", "follow_up", "BetterIntent"),
+        ("it's a little better on the outside", "follow_up", "BetterIntent"),
+        ("no change", "follow_up", "SameIntent"),
+        ("about the same", "follow_up", "SameIntent"),
+        ("it's not helping", "follow_up", "SameIntent"),
+        ("no better", "follow_up", "SameIntent"),
+        ("worse", "follow_up", "WorseIntent"),
+        ("it's gone", "follow_up", "GoneIntent"),
+        # A red flag said in the answer is the red flag; a question stays a question.
+        ("it's worse and it's swollen", "follow_up", "SymptomIntent"),
+        ("should i see a physio", "follow_up", "AboutIntent"),
+        ("why does my heel hurt", "follow_up", "PainIntent"),
+        # Elsewhere, "a bit" and "the same" are words around a place, as they were.
+        ("it's a bit sore on the outside", None, "PainIntent"),
+        ("a bit of a niggle at the back", "aspect", "PainIntent"),
+        ("it's not helping", None, "AboutIntent"),
+        # "How am I doing" and "forget me" anywhere.
+        ("how am i doing", "offer_routine", "ProgressIntent"),
+        ("delete my data", None, "ForgetIntent"),
+        ("forget it", None, "AMAZON.CancelIntent"),
+    ],
+)
+def test_the_follow_up_answers_are_read_only_where_they_answer(
+    words: str, pending: str | None, intent: str
+) -> None:
+    from skill.content import catalogue
+    from skill.understand import understand
+
+    assert understand(catalogue(), words, pending).intent == intent
