@@ -149,6 +149,18 @@ class Place:
     def last_report(self) -> Report | None:
         return self.reports[-1] if self.reports else None
 
+    def last_side(self) -> str | None:
+        """The side of the last routine; none when both sides were done that day."""
+        last = self.last_session
+        if last is None:
+            return None
+        sides = {s.side for s in self.sessions if s.day == last.day and s.muscle == last.muscle}
+        return last.side if len(sides) == 1 else None
+
+    def days_worked(self, sessions: list[Session] | None = None) -> int:
+        """Days with a routine: both sides on one day are one session."""
+        return len({s.day for s in (self.sessions if sessions is None else sessions)})
+
     def due(self, today: str) -> bool:
         """The follow-up is due: a routine on an earlier day, not yet asked about since."""
         last = self.last_session

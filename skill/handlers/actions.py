@@ -491,10 +491,11 @@ def ask_follow_up(turn: Turn, place: Place) -> None:
     last = place.last_session
     assert last is not None
     muscle = turn.cat.muscles[last.muscle].name
+    side = place.last_side()
     if place.region is None:
-        turn.say("follow_up_muscle", your=your(last.side), muscle=muscle)
+        turn.say("follow_up_muscle", your=your(side), muscle=muscle)
     else:
-        turn.say("follow_up", your=your(last.side), muscle=muscle, place=where(turn, place))
+        turn.say("follow_up", your=your(side), muscle=muscle, place=where(turn, place))
     turn.ask("follow_up_short")
     turn.state.place = place.key
     turn.state.ask(FOLLOW_UP)
@@ -537,6 +538,6 @@ def offer_again(turn: Turn, place: Place) -> None:
     keep_going = turn.cat.safety.follow_up.keep_going.text
     turn.add(text(keep_going))
     turn.card(keep_going)
-    state.region, state.aspect, state.side = place.region, place.aspect, last.side
+    state.region, state.aspect, state.side = place.region, place.aspect, place.last_side()
     state.muscles = [last.muscle]
     offer_routine(turn, turn.cat.muscles[last.muscle], last.equipment, OFFER_ROUTINE)

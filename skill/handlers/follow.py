@@ -121,7 +121,7 @@ def summarise(turn: Turn) -> None:
     if not recent:
         turn.say("progress_none")
         return
-    total = sum(len(s) for _, s in recent)
+    total = sum(p.days_worked(s) for p, s in recent)
     places = [where(turn, p) for p, _ in recent[:SUMMARY_PLACES]]
     turn.say(
         "progress_summary",
@@ -139,7 +139,7 @@ def summarise(turn: Turn) -> None:
             turn.words(
                 "card_progress_place",
                 place=where(turn, place),
-                sessions=_sessions(turn, len(sessions)),
+                sessions=_sessions(turn, place.days_worked(sessions)),
                 day=_day_name(last.day),
                 your=your(last.side),
                 muscle=turn.cat.muscles[last.muscle].name,
