@@ -149,8 +149,8 @@ def test_days_are_counted_from_the_request_timestamp_not_the_machine_clock(
     assert request_day(_handler_input(request)) == "2031-01-01"
 
 
-def a_routine_then_forget_me(client: Client) -> list[str]:
-    """A whole TFL routine (kept in the history), then "forget me" and "yes": what was said."""
+def a_routine_then_stop(client: Client) -> None:
+    """A whole TFL routine for the outside of the knee, kept in the history."""
     client.intent(
         "PainIntent",
         {"region": SlotValue("knee", id="knee"), "aspect": SlotValue("outside", id="outside")},
@@ -158,6 +158,11 @@ def a_routine_then_forget_me(client: Client) -> list[str]:
     for name in ("AMAZON.YesIntent", "AMAZON.NoIntent", "ReadyIntent", *["AMAZON.NextIntent"] * 5):
         client.intent(name)
     client.intent("AMAZON.StopIntent")
+
+
+def a_routine_then_forget_me(client: Client) -> list[str]:
+    """A whole TFL routine (kept in the history), then "forget me" and "yes": what was said."""
+    a_routine_then_stop(client)
     client.intent("ForgetIntent")
     response = client.intent("AMAZON.YesIntent")
     said: list[str] = response["sessionAttributes"]["tpc"]["said"]
@@ -271,3 +276,41 @@ def test_the_follow_up_answers_are_read_only_where_they_answer(
     from skill.understand import understand
 
     assert understand(catalogue(), words, pending).intent == intent
+
+
+def test_a_store_that_fails_at_the_answer_says_so_and_the_history_keeps_what_it_had(
+    store: Any,
+) -> None:
+    client = Client(in_process(build_skill_builder(store)), clock=Clock())
+    a_routine_then_stop(client)
+    assert isinstance(client.clock, Clock)
+    client.clock.days(1)
+    assert "follow_up" in client.launch()["sessionAttributes"]["tpc"]["said"]
+    before = saved_record(client, store)
+
+    def refuse(request_envelope: Any, attributes: Any) -> None:
+        raise PersistenceException("store down")
+
+    store.save_attributes = refuse
+    response = client.intent("SameIntent")
+    said = response["sessionAttributes"]["tpc"]["said"]
+    assert "follow_up_same" in said and "store_unwritable" in said, said
+    del store.save_attributes
+    assert saved_record(client, store) == before, "a failed save changed the record"
+
+
+def test_a_store_that_cannot_be_read_asks_no_follow_up_and_writes_nothing(store: Any) -> None:
+    client = Client(in_process(build_skill_builder(store)), clock=Clock())
+    a_routine_then_stop(client)
+    assert isinstance(client.clock, Clock)
+    client.clock.days(1)
+    before = saved_record(client, store)
+
+    def unreadable(request_envelope: Any) -> Any:
+        raise PersistenceException("store down")
+
+    store.get_attributes = unreadable
+    said = client.launch()["sessionAttributes"]["tpc"]["said"]
+    assert "follow_up" not in said and "store_unreadable" in said, said
+    del store.get_attributes
+    assert saved_record(client, store) == before
