@@ -12,7 +12,7 @@ from ask_sdk_core.skill_builder import CustomSkillBuilder
 
 from skill.content import catalogue, geometry
 from skill.display import ScreenInterceptor, TouchInterceptor
-from skill.handlers import ask, routine, safety, session, system
+from skill.handlers import ask, follow, routine, safety, session, system
 from skill.handlers.base import Handler, intents_of
 
 BUILT_IN_YES_NO = ("AMAZON.YesIntent", "AMAZON.NoIntent")
@@ -25,13 +25,15 @@ def request_handlers() -> tuple[Handler, ...]:
         *ask.HANDLERS,
         *safety.HANDLERS,
         *routine.HANDLERS,
+        *follow.HANDLERS,
         session.AboutHandler(),
         session.HelpHandler(),
         session.StopHandler(),
         session.SessionEndedHandler(),
     )
     complements: tuple[Handler, ...] = (
-        session.StrayYesNoHandler(BUILT_IN_YES_NO, staged),
+        # A yes, a no, or "it's better" with no question pending that they answer.
+        session.StrayYesNoHandler((*BUILT_IN_YES_NO, *follow.CHANGE_INTENT_NAMES), staged),
         session.FallbackHandler(("AMAZON.FallbackIntent",), staged),
     )
     handled = (*staged, *complements)

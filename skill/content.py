@@ -46,7 +46,19 @@ BUILT_IN_ANSWERS = (
     "AMAZON.NavigateHomeIntent",
 )
 # Meanings the backend reads inside a sentence, beside the built-ins.
-MEANINGS = ("ready", "unsure", "more", "see_pt", "switch", "routine")
+MEANINGS = (
+    "ready",
+    "unsure",
+    "more",
+    "see_pt",
+    "switch",
+    "routine",
+    *("better", "same", "worse", "gone"),  # answers to "is it better, the same, or worse?"
+    "progress",  # "how am I doing"
+    "forget",  # "forget me", "delete my data"
+)
+# The answers to the follow-up question, as kept in a user's history.
+CHANGES = ("better", "same", "worse", "gone")
 
 ASPECT_IDS = ("front", "back", "outside", "inside", "deep", "top", "bottom")
 ANY_ASPECT = "any"
@@ -253,6 +265,19 @@ class Screen:
 
 
 @dataclass(frozen=True)
+class FollowUp:
+    """When a runner's "no change" means it is time to see a physical therapist, what to say
+    about keeping going, and why a physical therapist (``safety.yaml``: follow_up)."""
+
+    no_change_days: int  # "the same" this long after the first session without a change
+    no_change_sessions: int  # or after this many sessions without a change
+    summary_days: int  # the weeks "how am I doing" looks back over
+    source: str
+    keep_going: Sourced
+    see_pt: Sourced
+
+
+@dataclass(frozen=True)
 class Safety:
     screen: Screen
     red_flags: tuple[RedFlag, ...]
@@ -262,6 +287,7 @@ class Safety:
     disclaimer: Sourced
     numbers: Mapping[str, Mapping[str, str]]  # locale -> {emergency, urgent}
     not_signs: tuple[str, ...]
+    follow_up: FollowUp
 
 
 @dataclass(frozen=True)
@@ -800,6 +826,7 @@ def _build(readers: Mapping[str, _Reader], problems: list[Problem]) -> Catalogue
             avoid_zones[zid] = AvoidZone(zid, name, why, src)
     see_pt = _sourced(saf, saf.get_map(saf.root, "see_pt"), "text", check_source)
     disclaimer = _sourced(saf, saf.get_map(saf.root, "disclaimer"), "text", check_source)
+    follow_up = _follow_up(saf, check_source)
 
     # routines
     ranges: dict[str, Range] = {}
@@ -917,7 +944,7 @@ def _build(readers: Mapping[str, _Reader], problems: list[Problem]) -> Catalogue
 
     language = _language(readers["utterances.yaml"], regions)
 
-    if problems or screen is None or see_pt is None or disclaimer is None:
+    if problems or screen is None or see_pt is None or disclaimer is None or follow_up is None:
         return None
     return Catalogue(
         sources=MappingProxyType(sources),
@@ -938,6 +965,7 @@ def _build(readers: Mapping[str, _Reader], problems: list[Problem]) -> Catalogue
             disclaimer,
             MappingProxyType(numbers),
             not_signs,
+            follow_up,
         ),
         responses=MappingProxyType(responses),
         topics=MappingProxyType(topics),
@@ -1022,6 +1050,30 @@ def _language(utt: _Reader, regions: Mapping[str, Region]) -> Language:
         body_words=MappingProxyType(body),
         locale_say=MappingProxyType(say),
     )
+
+
+def _follow_up(saf: _Reader, check_source: Any) -> FollowUp | None:
+    node = saf.get_map(saf.root, "follow_up")
+    if node is None:
+        return None
+    days = saf.get_int(node, "no_change_days")
+    sessions = saf.get_int(node, "no_change_sessions")
+    summary = saf.get_int(node, "summary_days")
+    src: str = check_source(saf, node)
+    keep_going = _sourced(saf, saf.get_map(node, "keep_going"), "text", check_source)
+    see_pt = _sourced(saf, saf.get_map(node, "see_pt"), "text", check_source)
+    for key, value in (("no_change_days", days), ("no_change_sessions", sessions)):
+        if value is not None and not 1 <= value <= 90:
+            saf.problem(saf.line_of(node, key), f"follow_up: '{key}' must be 1 to 90")
+    if summary is not None and not 7 <= summary <= 90:
+        saf.problem(saf.line_of(node, "summary_days"), "follow_up: 'summary_days' must be 7 to 90")
+    for part in (keep_going, see_pt):
+        if part is not None and "{" in part.text:
+            saf.problem(node.line, "follow_up texts cannot hold placeholders")
+    if None in (days, sessions, summary, keep_going, see_pt):
+        return None
+    assert days and sessions and summary and keep_going and see_pt
+    return FollowUp(days, sessions, summary, src, keep_going, see_pt)
 
 
 def _empty_map() -> _Map:

@@ -52,8 +52,13 @@ class SlotValue:
         }
 
 
+def timestamp(moment: datetime) -> str:
+    """A request timestamp as Alexa writes it (ISO 8601, UTC, whole seconds)."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def now() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return timestamp(datetime.now(UTC))
 
 
 def launch_request(locale: str = "en-US") -> dict[str, Any]:
@@ -197,6 +202,8 @@ class Client:
     last_request: Envelope | None = None
     last_response: Envelope | None = None
     device: Mapping[str, Any] | None = None  # ECHO_SHOW, FIRE_TV; None: no screen
+    # Where request timestamps come from; tests inject one to move days forward.
+    clock: Callable[[], datetime] | None = None
 
     @property
     def in_session(self) -> bool:
@@ -208,6 +215,8 @@ class Client:
             self.session_id = new_session_id()
             self.attributes = {}
         assert self.session_id is not None
+        if self.clock is not None:
+            request = {**request, "timestamp": timestamp(self.clock())}
         env = envelope(
             request,
             session_id=self.session_id,

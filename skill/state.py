@@ -23,6 +23,7 @@ from typing import Any
 from ask_sdk_core.handler_input import HandlerInput
 
 from skill.content import Catalogue, catalogue
+from skill.history import BadHistory, History
 from skill.safelog import describe, loggable
 
 log = logging.getLogger(__name__)
@@ -39,6 +40,9 @@ OTHER_SIDE = "other_side"  # after the last step: "now your right side?"
 NEXT_MUSCLE = "next_muscle"  # "next on the list is ... want its routine?"
 REGION = "region"  # "where does it hurt?"
 ASPECT = "aspect"  # "which part of your knee: ...?"
+FOLLOW_UP = "follow_up"  # "last time you worked on your left TFL... better, the same, or worse?"
+WORSE_SCREEN = "worse_screen"  # the red-flag screen after "it's worse"
+FORGET = "forget"  # "delete everything I keep about you?"
 QUESTIONS = (
     OFFER_ROUTINE,
     SCREEN,
@@ -49,6 +53,9 @@ QUESTIONS = (
     NEXT_MUSCLE,
     REGION,
     ASPECT,
+    FOLLOW_UP,
+    WORSE_SCREEN,
+    FORGET,
 )
 
 
@@ -84,6 +91,8 @@ class Routine:
     started: bool = False  # False while waiting for "ready" after the fetch prompt
     sides_done: list[str] = field(default_factory=list)
     muscles: list[str] = field(default_factory=list)  # the answer's ranking, for "next muscle"
+    region: str | None = None  # the pain place it is for, when one was said (for the history)
+    aspect: str | None = None
 
     @classmethod
     def from_dict(cls, data: Any) -> Routine | None:
@@ -104,6 +113,8 @@ class Routine:
             and _is_list_of(sides_done, str)
             and all(s in ("left", "right") for s in sides_done)
             and _is_list_of(muscles, str)
+            and _optional_str(data.get("region"))
+            and _optional_str(data.get("aspect"))
         ):
             return None
         return cls(
@@ -114,6 +125,8 @@ class Routine:
             started=data.get("started", False),
             sides_done=list(sides_done),
             muscles=list(muscles),
+            region=data.get("region"),
+            aspect=data.get("aspect"),
         )
 
     def fits(self, cat: Catalogue) -> bool:
@@ -123,6 +136,7 @@ class Routine:
             content is not None
             and self.step < len(content.steps)
             and all(m in cat.muscles for m in self.muscles)
+            and (self.region is None or self.region in cat.regions)
         )
 
 
@@ -142,6 +156,7 @@ class State:
     screened: bool = False  # the red-flag screen was answered "no" in this session
     said: list[str] = field(default_factory=list)  # response keys of the last turn
     warned: bool = False  # the listener was told, this session, that progress is not being kept
+    place: str | None = None  # the history place the follow-up question asked about
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -200,6 +215,7 @@ _STATE_FIELDS: dict[str, Callable[[Any], bool]] = {
     "misses": lambda v: _is_int(v) and 0 <= v < MAX_MISSES,
     "said": lambda v: _is_list_of(v, str),
     "warned": lambda v: isinstance(v, bool),
+    "place": _optional_str,
 }
 
 # Request ids whose unreadable state was already logged: load_state runs once per handler asked,
@@ -245,7 +261,29 @@ def store_state(handler_input: HandlerInput, state: State) -> None:
         handler_input.attributes_manager.session_attributes = {SESSION_KEY: state.to_dict()}
 
 
-SAVED_VERSION = 1  # records without "v" were written by this format before it was numbered
+# Version 1 (or no "v"): progress, screen, known, saved_at. Version 2 adds the history. A record
+# of version 1 loads as it was, with an empty history; the next save writes version 2.
+def system_clock() -> datetime:
+    return datetime.now(UTC)
+
+
+# The clock used when a request carries no readable timestamp; tests may replace it.
+clock: Callable[[], datetime] = system_clock
+
+
+def request_day(handler_input: HandlerInput) -> str:
+    """The day of the request (UTC, ``YYYY-MM-DD``), from its timestamp: days in the history
+    are counted from what Alexa sent, not from this machine's clock."""
+    stamp = getattr(handler_input.request_envelope.request, "timestamp", None)
+    if isinstance(stamp, datetime):
+        if stamp.tzinfo is None:
+            stamp = stamp.replace(tzinfo=UTC)
+        return stamp.astimezone(UTC).date().isoformat()
+    return clock().astimezone(UTC).date().isoformat()
+
+
+SAVED_VERSION = 2
+READABLE_VERSIONS = (1, 2)
 
 
 @dataclass
@@ -257,15 +295,19 @@ class Saved:
     screen: str | None = None
     known: bool = False  # has used the skill before
     saved_at: str | None = None
+    history: History = field(default_factory=History)
+    # A stored history this version cannot read: written back as it was, never replaced.
+    unread_history: Any = None
 
     @classmethod
     def from_dict(cls, data: Any) -> Saved:
-        """What is saved; :class:`Unreadable` when the record is not of the current format."""
+        """What is saved; :class:`Unreadable` when the record is not of a readable format."""
         if data is None or data == {}:
             return cls()
         if not isinstance(data, dict):
             raise Unreadable(f"saved progress is a {type(data).__name__}, not an object")
-        if data.get("v", SAVED_VERSION) != SAVED_VERSION:
+        version = data.get("v", 1)
+        if version not in READABLE_VERSIONS or isinstance(version, bool):
             raise Unreadable(f"saved progress is of version {data.get('v')!r}")
         screen, known, saved_at = data.get("screen"), data.get("known", False), data.get("saved_at")
         if (
@@ -278,7 +320,23 @@ class Saved:
         routine = Routine.from_dict(progress)
         if progress is not None and routine is None:
             raise Unreadable("saved progress has a routine that does not parse")
-        return cls(progress=routine, screen=screen, known=known, saved_at=saved_at)
+        history, unread = History(), None
+        if version >= 2 and data.get("history") is not None:
+            try:
+                history = History.from_list(data["history"])
+            except BadHistory as error:
+                log.warning(
+                    "keeping a history that does not parse, unread: %s", loggable(str(error))
+                )
+                unread = data["history"]
+        return cls(
+            progress=routine,
+            screen=screen,
+            known=known,
+            saved_at=saved_at,
+            history=history,
+            unread_history=unread,
+        )
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -287,7 +345,15 @@ class Saved:
             "screen": self.screen,
             "known": self.known,
             "saved_at": self.saved_at,
+            "history": (
+                self.unread_history if self.unread_history is not None else self.history.to_list()
+            ),
         }
+
+    @property
+    def history_usable(self) -> bool:
+        """The history was read (or there was none): it may be added to."""
+        return self.unread_history is None
 
 
 class Memory:
@@ -302,6 +368,7 @@ class Memory:
         self._dirty = False
         self.read_failed = False
         self.write_failed = False
+        self.forgotten = False  # the record was deleted this request: nothing is written again
 
     @property
     def saved(self) -> Saved:
@@ -324,8 +391,18 @@ class Memory:
         self._saved = replace(self.saved, **changes, known=True)
         self._dirty = True
 
+    def forget(self) -> bool:
+        """Delete this user's record from the store; False (and nothing claimed) on failure."""
+        try:
+            self._hi.attributes_manager.delete_persistent_attributes()
+        except Exception as error:  # any store failure: the turn says it could not delete
+            log.error("store delete failed: %s", describe(error))
+            return False
+        self._saved, self._dirty, self.forgotten = Saved(), False, True
+        return True
+
     def flush(self) -> None:
-        if not self._dirty:
+        if not self._dirty or self.forgotten:
             return
         self._dirty = False
         if self.read_failed:

@@ -16,9 +16,11 @@ Nothing here knows about Alexa; like :mod:`skill.resolve`, it is the domain.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
+from types import MappingProxyType
 
 from skill.content import Catalogue, normalise
 from skill.resolve import NOTHING, Heard, place_id, vocabulary
@@ -36,6 +38,19 @@ FALLBACK = "AMAZON.FallbackIntent"
 YES = "AMAZON.YesIntent"
 NO = "AMAZON.NoIntent"
 NEXT = "AMAZON.NextIntent"
+PROGRESS = "ProgressIntent"
+FORGET = "ForgetIntent"
+# The answers to "is it better, the same, or worse?": meaning -> intent.
+CHANGE_INTENTS = {
+    "better": "BetterIntent",
+    "same": "SameIntent",
+    "worse": "WorseIntent",
+    "gone": "GoneIntent",
+}
+# Meanings with an intent of their own, named by the meaning; read inside sentences as answers.
+OWN_INTENTS = {**CHANGE_INTENTS, "progress": PROGRESS, "forget": FORGET}
+ANSWER_MEANINGS = ("ready", "unsure", "more", "see_pt", *OWN_INTENTS)
+FOLLOW_UP = "follow_up"  # the pending question (skill.state.FOLLOW_UP)
 
 # Words that undo a sign said after them ("no swelling", "it isn't numb").
 NEGATORS = frozenset(
@@ -91,21 +106,44 @@ def _find(toks: list[str], phrase: tuple[str, ...], start: int = 0) -> int:
 
 def _spans(toks: list[str], words: Iterable[str]) -> list[tuple[int, int, str]]:
     """Every (start, end, word) of ``words`` in ``toks``, longest first, never overlapping."""
+    index = _index(words)
+    found = []
+    for i, t in enumerate(toks):
+        for phrase, w in index.get(t, ()):
+            if tuple(toks[i : i + len(phrase)]) == phrase:
+                found.append((-len(phrase), w, i))
     taken = [False] * len(toks)
-    found: list[tuple[int, int, str]] = []
-    for w in sorted(set(words), key=lambda w: (-len(w.split()), w)):
+    out: list[tuple[int, int, str]] = []
+    for minus_len, w, i in sorted(found):
+        j = i - minus_len
+        if not any(taken[i:j]):
+            out.append((i, j, w))
+            for k in range(i, j):
+                taken[k] = True
+    return sorted(out)
+
+
+_Index = dict[str, list[tuple[tuple[str, ...], str]]]
+# Phrase indexes of the word lists read here (the lexicon's, the vocabulary's and the content's,
+# all built once and never changed), by identity. The list is kept beside its index, so its id
+# cannot be reused while the entry is here.
+_INDEXES: dict[int, tuple[object, _Index]] = {}
+_MAX_INDEXES = 256
+
+
+def _index(words: Iterable[str]) -> _Index:
+    """First word → (phrase, word) of every phrase in ``words``."""
+    cached = _INDEXES.get(id(words))
+    if cached is not None and cached[0] is words:
+        return cached[1]
+    index: _Index = {}
+    for w in set(words):
         phrase = tuple(w.split())
-        if not phrase:
-            continue
-        i = _find(toks, phrase)
-        while i >= 0:
-            j = i + len(phrase)
-            if not any(taken[i:j]):
-                found.append((i, j, w))
-                for k in range(i, j):
-                    taken[k] = True
-            i = _find(toks, phrase, i + 1)
-    return sorted(found)
+        if phrase:
+            index.setdefault(phrase[0], []).append((phrase, w))
+    if len(_INDEXES) < _MAX_INDEXES:
+        _INDEXES[id(words)] = (words, index)
+    return index
 
 
 def _negated(toks: list[str], start: int) -> bool:
@@ -146,7 +184,7 @@ def lexicon(cat: Catalogue) -> Lexicon:
     for intent, phrases in lang.answers.items():
         for p in phrases:
             answers.setdefault(p, intent)
-    for key in ("ready", "unsure", "more", "see_pt"):
+    for key in ANSWER_MEANINGS:
         for p in lang.meanings.get(key, ()):
             answers.setdefault(p, key)
     return Lexicon(
@@ -226,6 +264,12 @@ def _content(toks: list[str], words: Mapping[str, str]) -> list[tuple[int, int, 
     return [(i, j, words[w]) for i, j, w in _spans(toks, words)]
 
 
+@cache
+def _places_and_muscles(cat: Catalogue) -> Mapping[str, str]:
+    vocab = vocabulary(cat)
+    return MappingProxyType({**vocab.muscles, **vocab.places})
+
+
 # --------------------------------------------------------------------------- reading a sentence
 
 
@@ -245,7 +289,7 @@ def understand(cat: Catalogue, text: str, pending: str | None = None) -> Meaning
     side, rest = _side(cat, toks)
     # Places and muscles read together, the longest words first: "hip flexors" is a muscle, not
     # the hip; a word that is both ("calf", "IT band") is read as both.
-    both = _spans(rest, {**vocab.muscles, **vocab.places})
+    both = _spans(rest, _places_and_muscles(cat))
     places = [(i, j, vocab.places[w]) for i, j, w in both if w in vocab.places]
     muscles = [(i, j, vocab.muscles[w]) for i, j, w in both if w in vocab.muscles]
     rest_after_places = list(rest)
@@ -254,6 +298,24 @@ def understand(cat: Catalogue, text: str, pending: str | None = None) -> Meaning
             rest_after_places[k] = "\x00"
     aspects = _content(rest_after_places, vocab.aspects)
     asked_place = pending in ("aspect", "region")
+
+    if pending == FOLLOW_UP:
+        # "Is it better, the same, or worse?": an answer said anywhere in the sentence; "it's not
+        # helping" (said elsewhere, it asks when to see a physical therapist) is no change.
+        changes = [
+            (i, -(j - i), lex.answers[w])
+            for i, j, w in _spans(toks, lex.answers)
+            if lex.answers[w] in CHANGE_INTENTS
+        ]
+        if changes:
+            return _answer(min(changes)[2], pending, side, norm)
+        not_helping = [
+            w
+            for _i, _j, w in _spans(toks, cat.language.meanings.get("see_pt", ()))
+            if any(t in NEGATORS or t.endswith("n't") or t == "keeps" for t in w.split())
+        ]
+        if not_helping and not places:
+            return _answer("same", pending, side, norm)
 
     whole = lex.answers.get(said)
     if whole is not None and not (asked_place and (places or aspects)):
@@ -271,7 +333,13 @@ def understand(cat: Catalogue, text: str, pending: str | None = None) -> Meaning
         # "calf" and "IT band" name a place and a muscle: a place, unless a routine is asked for.
         slots["muscle"] = Heard(id=muscles[0][2])
         return Meaning(ROUTINE if wants_routine else PAIN, slots, norm)
-    inside = [(i, -(j - i), lex.answers[w]) for i, j, w in _spans(toks, lex.answers)]
+    # How the pain has changed is an answer only to the follow-up question: elsewhere "a bit"
+    # and "the same" are words around a place ("a bit sore on the outside").
+    inside = [
+        (i, -(j - i), lex.answers[w])
+        for i, j, w in _spans(toks, lex.answers)
+        if lex.answers[w] not in CHANGE_INTENTS
+    ]
     spoken_answer = [a for a in inside if -a[1] > 1]  # "start again", "from the top"
     if not places and aspects and spoken_answer and not asked_place:
         return _answer(_most_said(spoken_answer), pending, side, norm)
@@ -396,7 +464,14 @@ class Lead:
 def meaning_key(cat: Catalogue, meaning: Meaning) -> tuple[str, tuple[tuple[str, str], ...]]:
     """What a meaning comes to for the handlers: the intent and what each slot names, a part
     and a region that name a place together counted as that place."""
-    slots = {k: str(h.id or h.text or "") for k, h in meaning.slots.items() if k != "also"}
+    # Words heard but not known (a place the content lacks) count as "not known", whatever they
+    # were: the handlers answer all of them alike; a vague body word ("legs") is its own.
+    body = cat.language.body_words
+    slots = {
+        k: str(h.id or (h.text if h.text in body else "?"))
+        for k, h in meaning.slots.items()
+        if k != "also"
+    }
     aspect, region = slots.get("aspect"), slots.get("region")
     if aspect and region and place_id(region, aspect) in vocabulary(cat).place_meaning:
         slots["region"] = place_id(region, aspect)
@@ -426,7 +501,7 @@ def _answer_words(cat: Catalogue) -> list[str]:
     lang = cat.language
     phrases = (
         *(p for group in lang.answers.values() for p in group),
-        *(p for key in ("ready", "unsure", "more", "see_pt") for p in lang.meanings.get(key, ())),
+        *(p for key in ANSWER_MEANINGS for p in lang.meanings.get(key, ())),
     )
     taken = set(carrier_words(cat)) | set(routine_cues(cat))
     words = {p.split()[0] for p in phrases if p.split()} - taken
@@ -451,6 +526,9 @@ def _answer_leads(cat: Catalogue) -> list[Lead]:
     known = known_phrases(cat)
     for w in _answer_words(cat):
         said = understand(cat, w)
+        if said.intent == FALLBACK:
+            # "better", "worse": answers only to "is it better, the same, or worse?"
+            said = understand(cat, w, FOLLOW_UP)
         if w in cat.language.openers:
             alone.append(Lead(lead_intent(w), w, (w,), answer=True))
         elif said.intent != FALLBACK:
@@ -498,11 +576,10 @@ def _leads_of(cat: Catalogue, groups: Mapping[Key, list[str]], *, answer: bool) 
     phrases = known_phrases(cat)
     leads: list[Lead] = []
     for members in groups.values():
-        if not members:
-            continue
-        # The lead's word: one that starts no look-alike of a sign ("warm up"), then the member
-        # most known phrases start with, then the shortest.
-        word = min(
+        # The lead's word: of the members (one that starts no look-alike of a sign, "warm up",
+        # then the one most known phrases start with, then the shortest), the one that can be
+        # said for the most others; those left over form leads of their own the same way.
+        left = sorted(
             members,
             key=lambda m: (
                 bool(_starting(cat.safety.not_signs, m)),
@@ -511,25 +588,44 @@ def _leads_of(cat: Catalogue, groups: Mapping[Key, list[str]], *, answer: bool) 
                 m,
             ),
         )
-        kept = [m for m in members if _same_said_as(cat, m, word)]
-        leads.append(Lead(lead_intent(word), word, tuple(kept), answer=answer))
-        leads += [Lead(lead_intent(m), m, (m,), answer=answer) for m in members if m not in kept]
+        while left:
+            best: list[str] = []
+            for word in left:
+                kept = [word, *(m for m in left if m != word and _same_said_as(cat, m, word))]
+                if len(kept) > len(best):
+                    best = kept
+                if len(best) == len(left):
+                    break
+            leads.append(Lead(lead_intent(best[0]), best[0], tuple(sorted(best)), answer=answer))
+            left = [m for m in left if m not in best]
     return leads
 
 
 # Words said after a lead's carrier when its meaning is compared with the lead's word.
-_PROBE_TAILS = ("", "hurts", "is sore on the left", "of my knee", "when i run")
+# The signs among them catch a negator said for a word that is none ("nope swollen" is a sign,
+# "no swollen" is not).
+_PROBE_TAILS = (
+    "",
+    "hurts",
+    "is sore on the left",
+    "of my knee",
+    "when i run",
+    "swollen",
+    "numb",
+    "it is numb",
+)
 
 
 def _same_said_as(cat: Catalogue, carrier: str, word: str) -> bool:
     """Whether every content phrase and probe that starts with ``carrier`` means the same with
     ``word`` said in its place."""
     tails = {p[len(carrier) :].strip() for p in _starting(known_phrases(cat), carrier)}
-    for tail in tails | set(_PROBE_TAILS):
-        heard = understand(cat, f"{carrier} {tail}")
-        again = understand(cat, f"{word} {tail}")
-        if meaning_key(cat, heard) != meaning_key(cat, again):
-            return False
+    for pending in (None, FOLLOW_UP):
+        for tail in tails | set(_PROBE_TAILS):
+            heard = understand(cat, f"{carrier} {tail}", pending)
+            again = understand(cat, f"{word} {tail}", pending)
+            if meaning_key(cat, heard) != meaning_key(cat, again):
+                return False
     return True
 
 
@@ -549,8 +645,23 @@ def lead_words(cat: Catalogue) -> Mapping[str, str]:
 
 
 def lead_intent(word: str) -> str:
+    """The intent name that keeps a lead's word: "let's" is LeadLetAposSIntent."""
     parts = [p for p in word.replace("'", " apos ").split() if p]
     return "Lead" + "".join(p.capitalize() for p in parts) + "Intent"
+
+
+_NAME_PART = re.compile(r"[A-Z][a-z]*")
+
+
+def lead_word(intent: str) -> str | None:
+    """The word a lead intent's name keeps (the inverse of :func:`lead_intent`), or None for an
+    intent that is no lead. Read from the name, so the backend needs no table of leads."""
+    if not (intent.startswith("Lead") and intent.endswith("Intent")) or len(intent) <= 10:
+        return None
+    parts = [p.lower() for p in _NAME_PART.findall(intent[4:-6])]
+    if not parts or "".join(parts) != intent[4:-6].lower():
+        return None
+    return " ".join(parts).replace(" apos ", "'")
 
 
 def _speakable(word: str) -> bool:
@@ -579,7 +690,7 @@ def meaning_of(
         ]
     if intent == TELL:
         return understand(cat, " ".join(texts), pending)
-    lead = lead_words(cat).get(intent)
+    lead = lead_word(intent)
     if lead is not None:
         return understand(cat, " ".join([lead, *texts]), pending)
     if intent == ROUTINE and WORDS_SLOT in slots:
@@ -607,6 +718,8 @@ def _answer(meaning: str, pending: str | None, side: str | None, norm: str) -> M
         return Meaning(MORE, slots, norm)
     if meaning == "see_pt":
         return Meaning(ABOUT, {"topic": Heard(id="physical_therapist")}, norm)
+    if meaning in OWN_INTENTS:
+        return Meaning(OWN_INTENTS[meaning], {}, norm)
     if meaning == NEXT and pending in ("offer_routine", "next_muscle"):
         return Meaning(MORE, slots, norm)  # "the next one" at an offer: the next suspect
     if meaning == YES and pending == "ready":
@@ -623,6 +736,7 @@ __all__ = [
     "content_phrases",
     "known_phrases",
     "lead_intent",
+    "lead_word",
     "lead_words",
     "leads",
     "lexicon",

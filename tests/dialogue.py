@@ -9,9 +9,12 @@ A file is a list of conversations; each has a ``name`` and ``turns``. A turn is 
   the interaction model by ``skill/nlu.py``, exactly as ``tpcoach chat`` does ("ask trigger point
   coach ..." starts a new session); it fails if the words match nothing, unless ``unmatched: true``
 * ``end_session: REASON``                   Alexa ends the session (timeout, user exit)
-* ``next_day: true``                        the session is gone; the store keeps what it kept
+* ``next_day: true``                        the session is gone; the store keeps what it kept;
+  the clock (every request's timestamp) moves on a day. ``days_later: N`` moves it N days.
 * ``touch: BUTTON``                         a touch on a screen button (an APL UserEvent with
   arguments ``[BUTTON]``: next, back, repeat, pause, resume, yes)
+
+A turn may also be a list of turns (a YAML anchor: the same routine done on several days).
 
 A conversation may name its ``device``: ``echo_show`` (a screen with APL) or ``fire_tv`` (a screen
 without APL); without one it is a device with no screen.
@@ -24,6 +27,8 @@ and ``expect`` checks what the turn meant, not its wording:
 * ``routine``, ``step``, ``equipment`` the routine running and its step (1-based)
 * ``open``                  whether the session stays open
 * ``saved``                 the progress kept in the store: ``{muscle, step}`` or ``null``
+* ``history``               the store's history: ``{PLACE: {sessions: N, reports: [change, ...]}}``
+  (``{}`` for none); ``record: false`` when the store holds no record for the user at all
 * ``card``                  whether a card is shown
 * ``says``                  words that must be heard (for left/right wording, names)
 * ``screen``                the APL screen sent (answer, step, hold, paused, red_flag) or ``null``
@@ -32,6 +37,7 @@ and ``expect`` checks what the turn meant, not its wording:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +53,21 @@ from skill.state import SESSION_KEY
 
 DIALOGUES = Path(__file__).parent / "dialogues"
 DEVICES = {"echo_show": ECHO_SHOW, "fire_tv": FIRE_TV}
+START = datetime(2026, 3, 2, 7, 30, tzinfo=UTC)  # every conversation starts on this morning
+
+
+@dataclass
+class Clock:
+    """The injected clock: the time of every request of a conversation, moved on by a turn."""
+
+    now: datetime = START
+
+    def __call__(self) -> datetime:
+        self.now += timedelta(seconds=5)
+        return self.now
+
+    def days(self, count: int) -> None:
+        self.now += timedelta(days=count)
 
 
 @dataclass
@@ -62,6 +83,7 @@ def conversations() -> list[tuple[str, dict[str, Any]]]:
     out = []
     for path in sorted(DIALOGUES.glob("*.yaml")):
         for conv in yaml.safe_load(path.read_text(encoding="utf-8")):
+            conv = {**conv, "turns": flat_turns(conv["turns"])}
             out.append((f"{path.stem}: {conv['name']}", conv))
     return out
 
@@ -90,6 +112,8 @@ def _describe(turn: dict[str, Any]) -> str:
         return f"(session ends: {turn['end_session']})"
     if turn.get("next_day"):
         return "(the next day)"
+    if "days_later" in turn:
+        return f"({turn['days_later']} days later)"
     if "touch" in turn:
         return f"(touches {turn['touch']})"
     if "say" in turn:
@@ -107,22 +131,35 @@ def screen_kind(response: dict[str, Any] | None) -> str | None:
     return None
 
 
-def saved_progress(client: Client, store: Any) -> Any:
+def saved_record(client: Client, store: Any) -> Any:
     assert client.last_request is not None
     env = DefaultSerializer().deserialize(
         __import__("json").dumps(client.last_request), RequestEnvelope
     )
-    return (store.get_attributes(env) or {}).get("progress")
+    return store.get_attributes(env) or {}
+
+
+def saved_progress(client: Client, store: Any) -> Any:
+    return saved_record(client, store).get("progress")
+
+
+def flat_turns(turns: list[Any]) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    for turn in turns:
+        out.extend(flat_turns(turn) if isinstance(turn, list) else [turn])
+    return out
 
 
 def run(conv: dict[str, Any], client: Client, store: Any) -> Transcript:
     transcript = Transcript()
     client.device = DEVICES[conv["device"]] if conv.get("device") else None
-    for number, turn in enumerate(conv["turns"], start=1):
+    clock = client.clock = Clock()
+    for number, turn in enumerate(flat_turns(conv["turns"]), start=1):
         transcript.lines.append(f"U{number}: {_describe(turn)}")
-        if turn.get("next_day"):
+        if turn.get("next_day") or "days_later" in turn:
             client.session_id = None
             client.attributes = {}
+            clock.days(int(turn.get("days_later", 1)))
             response: dict[str, Any] | None = None
         elif turn.get("launch"):
             response = client.launch()
@@ -216,3 +253,23 @@ def check(
             }
             if got != want:
                 fail(f"expected saved progress {want}, store has {progress}")
+    if "history" in expect:
+        record = saved_record(client, store)
+        places = {
+            p.get("key"): {
+                "sessions": len(p.get("sessions") or []),
+                "reports": [r.get("change") for r in p.get("reports") or []],
+            }
+            for p in record.get("history") or []
+        }
+        want_places = {
+            key: {
+                "sessions": v.get("sessions", places.get(key, {}).get("sessions")),
+                "reports": v.get("reports", places.get(key, {}).get("reports")),
+            }
+            for key, v in (expect["history"] or {}).items()
+        }
+        if places != want_places:
+            fail(f"expected history {expect['history']}, store has {places}")
+    if "record" in expect and bool(saved_record(client, store)) != expect["record"]:
+        fail(f"expected {'a' if expect['record'] else 'no'} record in the store")

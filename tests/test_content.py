@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from skill.content import NEEDS, ContentError, catalogue, load, placeholders
+from skill.content import CHANGES, NEEDS, ContentError, catalogue, load, placeholders
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MINIMAL = FIXTURES / "content"
@@ -182,6 +182,10 @@ def test_every_response_key_the_code_uses_exists_and_none_is_unused() -> None:
     used |= {loc.note for r in cat.regions.values() for loc in r.locations.values() if loc.note}
     # ... and what each routine needs besides the ball or roller (content.NEEDS).
     used |= {f"need_{n}" for n in NEEDS}
+    # ... and the answers to the follow-up question (content.CHANGES): their words, and what is
+    # said after each (worse goes to the screen first, so it has no follow_up_worse of its own
+    # here: skill/handlers/follow.py says that one by name).
+    used |= {f"change_{c}" for c in CHANGES} | {f"follow_up_{c}" for c in CHANGES}
     assert used - set(cat.responses) == set(), "used in code but missing from responses.yaml"
     assert set(cat.responses) - used == set(), "in responses.yaml but never used"
 

@@ -14,7 +14,7 @@ from ask_sdk_model import RequestEnvelope
 
 from skill.app import handled_intents, request_handlers
 from skill.local import envelope, intent_request, launch_request, session_ended_request
-from skill.state import QUESTIONS, SESSION_KEY, Routine, State
+from skill.state import FOLLOW_UP, FORGET, QUESTIONS, SESSION_KEY, WORSE_SCREEN, Routine, State
 
 ROUTINES = [
     None,
@@ -24,6 +24,11 @@ ROUTINES = [
 STATES = [
     State(pending=pending, routine=routine, offered="tfl" if pending else None)
     for pending, routine in itertools.product([None, *QUESTIONS], ROUTINES)
+] + [
+    # The follow-up's questions name the history place they ask about; "forget me" may come
+    # in the middle of a routine.
+    State(pending=pending, place="knee/outside", routine=routine)
+    for pending, routine in itertools.product((FOLLOW_UP, WORSE_SCREEN, FORGET), ROUTINES)
 ]
 REQUESTS = [
     launch_request(),

@@ -1,6 +1,6 @@
 """A client no one here wrote: npm ``virtual-alexa`` reads the generated en-US model, turns each
 utterance into the request Alexa would send (intent matching and entity resolution from our
-samples and synonyms) and POSTs it to the skill, served by ``skill.web`` on loopback.
+samples and synonyms) and POSTs it to the skill, served by ``tpcoach serve`` on loopback.
 
 The checks are on meaning: the intent and slot ids virtual-alexa heard, and the state the skill
 kept in ``sessionAttributes["tpc"]`` (response keys said, ranked muscles, the question pending,
@@ -21,9 +21,13 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import socket
 import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -32,7 +36,7 @@ from skill.content import catalogue
 from skill.model import CUSTOM_MODELS, DEFAULT_PACKAGE, PROJECT_ROOT
 from skill.speech import plain
 from skill.state import SESSION_KEY
-from tests.hosting_support import local_endpoint
+from tests.hosting_support import closed_loopback_port
 
 RUNNER = PROJECT_ROOT / "tests" / "va" / "run.js"
 VIRTUAL_ALEXA = PROJECT_ROOT / "node_modules" / "virtual-alexa" / "package.json"
@@ -57,6 +61,7 @@ class Turn:
     open: bool | None = None  # whether the session stays open
     advice: str | None = None  # a red flag id whose advice must be heard
     topic: str | None = None  # a topic id whose text must be heard
+    days: int | None = None  # from this turn on, requests are this many days after the first
 
 
 SINGLE = [
@@ -195,6 +200,16 @@ SINGLE = [
     ),
 ]
 
+# A whole left TFL routine to its last step, then stop: one session in the history.
+THE_TFL_ROUTINE = [
+    Turn("why does the outside of my knee hurt", offered="tfl", pending="offer_routine"),
+    Turn("yes", "AMAZON.YesIntent", pending="screen"),
+    Turn("no", "AMAZON.NoIntent", pending="ready", routine="tfl"),
+    Turn("ready", "ReadyIntent", step=1),
+    *[Turn("next", "AMAZON.NextIntent", step=n) for n in range(2, 7)],
+    Turn("stop", "AMAZON.StopIntent", open=False),
+]
+
 CONVERSATIONS: dict[str, list[Turn]] = {
     **{f"one turn: {t.utterance}": [t] for t in SINGLE},
     "a clarifying question about the shin": [
@@ -304,6 +319,25 @@ CONVERSATIONS: dict[str, list[Turn]] = {
         Turn("stop", "AMAZON.StopIntent", said=("stopped_kept",), open=False),
         Turn("open trigger point coach", "LaunchRequest", said=("offer_resume",)),
     ],
+    "three days: a routine, the same the next day, the same two weeks later: see a PT": [
+        *THE_TFL_ROUTINE,
+        Turn(
+            "open trigger point coach",
+            "LaunchRequest",
+            said=("welcome_back", "follow_up"),
+            pending="follow_up",
+            open=True,
+            days=1,
+        ),
+        Turn("the same", said=("follow_up_same", "offer_routine"), pending="offer_routine"),
+        *THE_TFL_ROUTINE[1:],
+        Turn("open trigger point coach", said=("follow_up",), pending="follow_up", days=15),
+        Turn(
+            "the same",
+            said=("follow_up_see_pt_same", "see_pt"),
+            open=False,
+        ),
+    ],
     "a routine for another muscle with other equipment": [
         Turn("how do I release my TFL", "RoutineIntent", {"muscle": "tfl"}, routine="tfl"),
         Turn(
@@ -318,10 +352,40 @@ CONVERSATIONS: dict[str, list[Turn]] = {
 
 
 @pytest.fixture(scope="module")
-def skill_url() -> Iterator[str]:
-    """The skill's web entry, on an ephemeral loopback port, verification off, memory store."""
-    with local_endpoint() as url:
-        yield url
+def skill_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """``tpcoach serve`` itself, in a process of its own, on a free loopback port, verification
+    off (virtual-alexa signs nothing, and moves timestamps days on), progress in SQLite."""
+    tpcoach = Path(sys.executable).with_name("tpcoach")
+    if not tpcoach.is_file():
+        pytest.fail(f"{tpcoach} is missing: install the project (pip install -e '.[dev]')")
+    port = closed_loopback_port()
+    workdir = tmp_path_factory.mktemp("serve")
+    store, log = workdir / "progress.sqlite3", workdir / "serve.log"
+    command = [str(tpcoach), "serve", "--no-verify", "--host", "127.0.0.1", "--port", str(port)]
+    with log.open("w") as log_file:
+        server = subprocess.Popen(
+            [*command, "--store", f"sqlite:{store}"], stdout=log_file, stderr=subprocess.STDOUT
+        )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            if server.poll() is not None:
+                pytest.fail(f"tpcoach serve exited: {log.read_text()}")
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    pytest.fail("tpcoach serve did not start listening within 30 s")
+                time.sleep(0.2)
+        yield f"http://127.0.0.1:{port}/alexa"
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
 
 
 @pytest.fixture(scope="module")
@@ -336,7 +400,13 @@ def transcripts(skill_url: str) -> dict[str, list[dict[str, Any]]]:
         "model": str(MODEL),
         "url": skill_url,
         "conversations": [
-            {"name": name, "turns": [t.utterance for t in turns]}
+            {
+                "name": name,
+                "turns": [
+                    t.utterance if t.days is None else {"utterance": t.utterance, "days": t.days}
+                    for t in turns
+                ],
+            }
             for name, turns in CONVERSATIONS.items()
         ],
     }

@@ -9,10 +9,13 @@ from __future__ import annotations
 from skill.content import ANY_ASPECT, Muscle
 from skill.content import Routine as RoutineContent
 from skill.handlers.base import Turn
+from skill.history import Place, Session, place_key
 from skill.resolve import Answer, Ask, NotUnderstood, Outcome
 from skill.speech import count_reps, hold, spoken_list, step_text, text
 from skill.state import (
     ASPECT,
+    FOLLOW_UP,
+    FORGET,
     NEXT_MUSCLE,
     OFFER_ROUTINE,
     OTHER_SIDE,
@@ -20,6 +23,7 @@ from skill.state import (
     REGION,
     RESUME,
     SCREEN,
+    WORSE_SCREEN,
     Routine,
 )
 
@@ -187,8 +191,14 @@ def start_routine(turn: Turn, muscle: Muscle, equipment: str | None, side: str |
     eq = equipment or muscle.routines[0]
     if muscle.id not in state.muscles:
         state.muscles = [muscle.id]
+    from_answer = state.region is not None and muscle.id in state.muscles
     state.routine = Routine(
-        muscle=muscle.id, equipment=eq, side=side or state.side, muscles=list(state.muscles)
+        muscle=muscle.id,
+        equipment=eq,
+        side=side or state.side,
+        muscles=list(state.muscles),
+        region=state.region if from_answer else None,
+        aspect=state.aspect if from_answer else None,
     )
     if not state.screened:
         ask_screen(turn)
@@ -338,6 +348,7 @@ def finish_routine(turn: Turn) -> None:
     assert routine is not None
     muscle = turn.cat.muscles[routine.muscle]
     turn.memory.update(progress=None)
+    record_session(turn, routine)
     turn.say("routine_done", muscle=muscle.name, your=your(routine.side))
     done = [*routine.sides_done, routine.side or "first"]
     if len(done) < 2:
@@ -421,7 +432,112 @@ def reask(turn: Turn) -> bool:
         turn.ask("offer_other_side_short")
     elif pending == RESUME and (progress := valid_progress(turn, turn.memory.saved.progress)):
         offer_resume(turn, progress)
+    elif pending in (FOLLOW_UP, WORSE_SCREEN) and (place := asked_place(turn)):
+        if pending == FOLLOW_UP:
+            ask_follow_up(turn, place)
+        else:
+            ask_worse_screen(turn, place)
+    elif pending == FORGET:
+        turn.say("forget_confirm")
+        turn.ask("forget_short")
     else:
         return False
     state.pending = pending
     return True
+
+
+# --------------------------------------------------------------------------- the history
+
+
+def record_session(turn: Turn, routine: Routine) -> None:
+    """A routine done to its last step goes into the history of its place (if it can be read)."""
+    saved = turn.memory.saved
+    if turn.memory.read_failed or not saved.history_usable:
+        return
+    key = place_key(routine.region, routine.aspect, routine.muscle)
+    session = Session(turn.today, routine.muscle, routine.equipment, routine.side)
+    saved.history.record_session(key, routine.region, routine.aspect, session)
+    turn.memory.update(history=saved.history)
+
+
+def due_place(turn: Turn) -> Place | None:
+    """The place to ask about: the latest routine, on an earlier day, not yet asked about."""
+    saved = turn.memory.saved
+    if turn.memory.read_failed or not saved.history_usable:
+        return None
+    place = saved.history.latest(lambda p: p.fits(turn.cat))
+    return place if place is not None and place.due(turn.today) else None
+
+
+def asked_place(turn: Turn) -> Place | None:
+    """The place the follow-up question of this session is about."""
+    key = turn.state.place
+    place = turn.memory.saved.history.place(key) if key else None
+    return place if place is not None and place.fits(turn.cat) and place.sessions else None
+
+
+def where(turn: Turn, place: Place) -> str:
+    """The place as said in a list: "the outside of your knee", or "your TFL"."""
+    last = place.last_session
+    assert last is not None
+    if place.region is None:
+        return turn.words("place_muscle", muscle=turn.cat.muscles[last.muscle].name)
+    return place_phrase(turn, place.region, place.aspect, None)
+
+
+def ask_follow_up(turn: Turn, place: Place) -> None:
+    """ "Last time you worked on your left TFL, for the pain on the outside of your knee. Is it
+    better, the same, or worse?" """
+    last = place.last_session
+    assert last is not None
+    muscle = turn.cat.muscles[last.muscle].name
+    side = place.last_side()
+    if place.region is None:
+        turn.say("follow_up_muscle", your=your(side), muscle=muscle)
+    else:
+        turn.say("follow_up", your=your(side), muscle=muscle, place=where(turn, place))
+    turn.ask("follow_up_short")
+    turn.state.place = place.key
+    turn.state.ask(FOLLOW_UP)
+
+
+def ask_worse_screen(turn: Turn, place: Place) -> None:
+    """The red-flag screen, before advice for a pain that is worse."""
+    last = place.last_session
+    assert last is not None
+    screen = turn.cat.safety.screen
+    turn.add(text(screen.question))
+    for extra in screen.extras_for(last.muscle):
+        turn.add(text(extra.question))
+    turn.ask("screen_short")
+    turn.state.place = place.key
+    turn.state.ask(WORSE_SCREEN)
+
+
+def see_pt_now(turn: Turn, *, worse: bool) -> None:
+    """Plainly: time to see a physical therapist, and why. The session ends."""
+    follow_up = turn.cat.safety.follow_up
+    if worse:
+        turn.say("follow_up_see_pt_worse")
+    else:
+        turn.say("follow_up_see_pt_same")
+    turn.add(text(follow_up.see_pt.text))
+    turn.said.append("see_pt")
+    turn.card(
+        f"{follow_up.see_pt.text}\n\n{turn.cat.safety.disclaimer.text}",
+        title=turn.words("card_see_pt"),
+    )
+    turn.state.routine = None
+
+
+def offer_again(turn: Turn, place: Place) -> None:
+    """After "better", "gone" or an early "the same": how often to keep going, and the routine."""
+    last = place.last_session
+    assert last is not None
+    state = turn.state
+    keep_going = turn.cat.safety.follow_up.keep_going.text
+    turn.add(text(keep_going))
+    turn.card(keep_going)
+    state.region, state.aspect, state.side = place.region, place.aspect, place.last_side()
+    state.muscles = [last.muscle]
+    offer_routine(turn, turn.cat.muscles[last.muscle], last.equipment, OFFER_ROUTINE)

@@ -20,7 +20,7 @@ from ask_sdk_model.ui import SimpleCard
 from skill.content import Catalogue, catalogue
 from skill.resolve import NOTHING, Heard
 from skill.speech import MAX_SPEECH_CHARS, Renderer, Speech, clean, join, pause
-from skill.state import Memory, State, has_session, load_state, store_state
+from skill.state import Memory, State, has_session, load_state, request_day, store_state
 from skill.understand import Meaning, meaning_of
 
 _rng = random.Random()
@@ -109,6 +109,11 @@ class Turn:
 
     def heard(self, name: str) -> Heard:
         return heard(self.hi, name)
+
+    @property
+    def today(self) -> str:
+        """The request's day (``YYYY-MM-DD``), from its timestamp."""
+        return request_day(self.hi)
 
     @property
     def locale(self) -> str:

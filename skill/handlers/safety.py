@@ -7,7 +7,7 @@ from skill.handlers.actions import after_screen, answer_outcome
 from skill.handlers.base import Handler, Turn
 from skill.resolve import NOTHING, Heard, match_word, resolve_place, vocabulary
 from skill.speech import text
-from skill.state import RED_FLAG, SCREEN, State
+from skill.state import RED_FLAG, SCREEN, WORSE_SCREEN, State
 
 
 def red_flag_for(turn: Turn) -> RedFlag | None:
@@ -45,12 +45,13 @@ def advise(turn: Turn, flag: RedFlag | None) -> None:
 
 
 class ScreenYesHandler(Handler):
-    """ "Yes" to the screen: find out which, to give the right advice."""
+    """ "Yes" to the screen (before a routine, or after "it's worse"): find out which, to give
+    the right advice."""
 
     intents = ("AMAZON.YesIntent",)
 
     def accepts(self, state: State) -> bool:
-        return state.pending == SCREEN
+        return state.pending in (SCREEN, WORSE_SCREEN)
 
     def respond(self, turn: Turn) -> None:
         turn.say("red_flag_which")

@@ -11,7 +11,14 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import get_request_type
 from ask_sdk_model import Response
 
-from skill.handlers.actions import offer_resume, reask, routine_content, valid_progress
+from skill.handlers.actions import (
+    ask_follow_up,
+    due_place,
+    offer_resume,
+    reask,
+    routine_content,
+    valid_progress,
+)
 from skill.handlers.base import Handler, Turn, meaning_name
 from skill.handlers.system import CONVERSATION_TYPES, cannot_fulfill, silence, turn_free_words
 from skill.resolve import match_word, vocabulary
@@ -35,7 +42,8 @@ log = logging.getLogger(__name__)
 
 
 class LaunchHandler(Handler):
-    """ "Open trigger point coach": pick up a saved routine, or ask where it hurts."""
+    """ "Open trigger point coach": pick up a saved routine, or ask how the pain is since the
+    last routine (once, on a later day), or ask where it hurts."""
 
     request_type = "LaunchRequest"
 
@@ -45,6 +53,13 @@ class LaunchHandler(Handler):
         if progress is not None:
             turn.say("welcome_back")
             offer_resume(turn, progress)
+            return
+        place = due_place(turn)
+        if place is not None:
+            place.asked = turn.today  # asked once: not again until another routine is done
+            turn.memory.update(history=saved.history)
+            turn.say("welcome_back")
+            ask_follow_up(turn, place)
             return
         if saved.known:
             turn.say("welcome_back")

@@ -5,6 +5,9 @@
 //                 "conversations": [{"name": "...", "turns": ["utterance", ...]}],
 //                 "grammar": {"invocation": "...", "launch": [...], "one_shot": [...],
 //                             "connectors": [...], "wake": [...]}}   (optional)
+//                 A turn may be {"utterance": "...", "days": N}: its request's timestamp (and that
+//                 of the turns after it, until another says otherwise) is moved N days on from
+//                 now, so that a conversation can run over several days.
 // stdout (JSON): [{"name": "...", "turns": [{"utterance": "...", "request": {...},
 //                  "response": {...}} | {"utterance": "...", "error": "..."}]}]
 //
@@ -67,11 +70,20 @@ async function converse(model, url, conversation, locale, grammar) {
         alexa.parseLaunchRequest = grammarReader(grammar);
     }
     let request = null;
+    let days = 0;
     alexa.filter((json) => {
+        if (days && json.request && json.request.timestamp) {
+            const moved = Date.parse(json.request.timestamp) + days * 86400000;
+            json.request.timestamp = new Date(moved).toISOString();
+        }
         request = JSON.parse(JSON.stringify(json));
     });
     const turns = [];
-    for (const utterance of conversation.turns) {
+    for (const turn of conversation.turns) {
+        const utterance = typeof turn === "string" ? turn : turn.utterance;
+        if (typeof turn !== "string" && typeof turn.days === "number") {
+            days = turn.days;
+        }
         request = null;
         try {
             const response = await alexa.utter(utterance);
