@@ -56,7 +56,16 @@ from skill.stores import open_store  # noqa: E402
 CORPUS = Path(__file__).resolve().parent / "understanding"
 MODELS = ROOT / "interaction_model" / "interactionModels" / "custom"
 VA_RUNNER = ROOT / "tests" / "va" / "run.js"
-CATEGORIES = ("place", "vague", "follow-up", "advice", "red-flag", "locale", "other")
+CATEGORIES = (
+    "place",
+    "vague",
+    "follow-up",
+    "advice",
+    "red-flag",
+    "not-red-flag",
+    "locale",
+    "other",
+)
 
 # The corpus writers' names for red flags → the ids in content/safety.yaml.
 RED_FLAG_KINDS = {
@@ -168,6 +177,8 @@ def judge(entry: dict[str, Any], out: Outcome) -> bool:
     state = out.state
     routine = state.get("routine") or {}
     pressure = bool(routine) or state.get("pending") in ("screen", "ready")
+    if expect.get("red_flag") == "none":
+        return not _advice_heard(out)  # alarming words that are no sign: no false alarm
     if "red_flag" in expect:
         return bool(_advice_heard(out)) and not pressure and not out.open
     if _advice_heard(out):
@@ -375,11 +386,20 @@ def table(name: str, entries: list[dict[str, Any]], passed: list[bool]) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--half", choices=("dev", "test", "both"), default="both")
+    parser.add_argument(
+        "--half",
+        choices=("dev", "test", "redflags", "both", "all"),
+        default="both",
+        help="both: dev and test; redflags: the red-flag development set; all: the three",
+    )
     parser.add_argument("--client", choices=("nlu", "va", "both"), default="both")
-    parser.add_argument("--failures", action="store_true", help="list the dev entries that fail")
+    parser.add_argument(
+        "--failures", action="store_true", help="list the failing entries (never of the test half)"
+    )
     args = parser.parse_args()
-    halves = ("dev", "test") if args.half == "both" else (args.half,)
+    halves = {"both": ("dev", "test"), "all": ("dev", "redflags", "test")}.get(
+        args.half, (args.half,)
+    )
     clients = ("nlu", "va") if args.client == "both" else (args.client,)
     for half in halves:
         entries = load(half)
@@ -387,7 +407,7 @@ def main() -> None:
             outcomes = run_nlu(entries) if client == "nlu" else run_va(entries)
             passed = [judge(e, o) for e, o in zip(entries, outcomes, strict=True)]
             print(table(f"{half} through {client}", entries, passed))
-            if args.failures and half == "dev":
+            if args.failures and half != "test":
                 for entry, outcome, ok in zip(entries, outcomes, passed, strict=True):
                     if not ok:
                         print(

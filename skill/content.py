@@ -288,6 +288,8 @@ class Safety:
     numbers: Mapping[str, Mapping[str, str]]  # locale -> {emergency, urgent}
     not_signs: tuple[str, ...]
     follow_up: FollowUp
+    # words that may stand between a sign's words ("can't really walk")
+    soft_words: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -473,6 +475,20 @@ class _Reader:
             return ()
         return tuple(normalise(w) for w in value)
 
+    def get_signs(self, node: _Map, key: str) -> tuple[str, ...]:
+        """A list of sign phrases, a starred word standing for its forms ("pop*")."""
+        value = node.get(key)
+        if value is None:
+            return ()
+        if not isinstance(value, list) or not all(isinstance(w, str) and w.strip() for w in value):
+            self.problem(self.line_of(node, key), f"'{key}' must be a list of text")
+            return ()
+        out: dict[str, None] = {}
+        for w in value:
+            for form in expand_stars(" ".join(w.lower().split())):
+                out.setdefault(normalise(form), None)
+        return tuple(out)
+
     def maps(self, node: _Map, key: str, *, required: bool = True) -> Iterator[_Map]:
         value = node.get(key)
         if value is None:
@@ -506,6 +522,31 @@ _SPACES = re.compile(r"\s+")
 def normalise(text: str) -> str:
     """Lower case, punctuation (but apostrophes) to spaces, single spaces."""
     return _SPACES.sub(" ", _PUNCT.sub(" ", text.lower())).strip()
+
+
+_VOWELS = frozenset("aeiou")
+
+
+def inflections(word: str) -> tuple[str, ...]:
+    """A word and its regular forms, for a sign written with a star ("snap*"): snap, snaps,
+    snapped, snapping; tingle, tingles, tingled, tingling; throb, throbs, throbbed, throbbing."""
+    if word.endswith("e"):
+        return (word, word + "s", word + "d", word[:-1] + "ing")
+    # one syllable ending consonant-vowel-consonant doubles its last letter: popped, throbbing
+    one_syllable = sum(ch in _VOWELS for ch in word) == 1
+    short = one_syllable and len(word) >= 3 and word[-1] not in _VOWELS | {"w", "x", "y"}
+    if short and word[-2] in _VOWELS and word[-3] not in _VOWELS:
+        return (word, word + "s", word + word[-1] + "ed", word + word[-1] + "ing")
+    return (word, word + "s", word + "ed", word + "ing")
+
+
+def expand_stars(phrase: str) -> tuple[str, ...]:
+    """Every phrase a starred phrase stands for ("give* way": give way, gives way, ...)."""
+    out = [""]
+    for w in phrase.split():
+        forms = inflections(w[:-1]) if w.endswith("*") and len(w) > 1 else (w,)
+        out = [f"{o} {f}".strip() for o in out for f in forms]
+    return tuple(out)
 
 
 def placeholders(template: str) -> set[str]:
@@ -782,7 +823,7 @@ def _build(readers: Mapping[str, _Reader], problems: list[Problem]) -> Catalogue
     for node in saf.maps(saf.root, "red_flags"):
         fid, advice = saf.get_str(node, "id"), saf.get_str(node, "advice")
         src = check_source(saf, node)
-        ws = saf.get_words(node, "words", required=False)
+        ws = saf.get_signs(node, "words")
         for w in ws:
             words.claim("sign", w, f"red flag '{fid}'", saf, saf.line_of(node, "words"))
         if advice:
@@ -807,7 +848,8 @@ def _build(readers: Mapping[str, _Reader], problems: list[Problem]) -> Catalogue
             em, ur = saf.get_str(entry, "emergency"), saf.get_str(entry, "urgent")
             if em and ur:
                 numbers[locale] = MappingProxyType({"emergency": em, "urgent": ur})
-    not_signs = saf.get_words(saf.root, "not_signs", required=False)
+    not_signs = saf.get_signs(saf.root, "not_signs")
+    soft_words = frozenset(saf.get_words(saf.root, "soft_words", required=False))
     cautions = []
     for node in saf.maps(saf.root, "cautions"):
         cid, text = saf.get_str(node, "id"), saf.get_str(node, "text")
@@ -966,6 +1008,7 @@ def _build(readers: Mapping[str, _Reader], problems: list[Problem]) -> Catalogue
             MappingProxyType(numbers),
             not_signs,
             follow_up,
+            soft_words,
         ),
         responses=MappingProxyType(responses),
         topics=MappingProxyType(topics),

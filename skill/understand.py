@@ -211,11 +211,19 @@ def lexicon(cat: Catalogue) -> Lexicon:
 def red_flags_in(cat: Catalogue, text: str) -> list[str]:
     """The red flags whose signs are said in ``text`` (not negated), in the content's order."""
     lex = lexicon(cat)
-    toks = tokens(text, lex.body)
-    for benign in _spans(toks, lex.not_signs):
-        for k in range(benign[0], benign[1]):
-            toks[k] = "\x00"
-    found = {lex.red_flags[w] for i, _j, w in _spans(toks, lex.red_flags) if not _negated(toks, i)}
+    said = tokens(text, lex.body)
+    # The words as said, and again without the soft words that may stand inside a sign ("I
+    # can't really walk"): a sign found either way counts.
+    soft = cat.safety.soft_words
+    found: set[str] = set()
+    for toks in (said, [t for t in said if t not in soft]):
+        toks = list(toks)
+        for benign in _spans(toks, lex.not_signs):
+            for k in range(benign[0], benign[1]):
+                toks[k] = "\x00"
+        found |= {
+            lex.red_flags[w] for i, _j, w in _spans(toks, lex.red_flags) if not _negated(toks, i)
+        }
     return [f.id for f in cat.safety.red_flags if f.id in found]
 
 

@@ -136,3 +136,21 @@ def test_every_red_flag_sign_reaches_the_skill_however_the_sentence_starts(
             if getattr(meaning, "intent", None) != SYMPTOM:
                 missed.append(f"{text!r} -> {intent} {meaning}")
     assert not missed, missed[:20]
+
+
+def test_a_starred_sign_stands_for_its_regular_forms() -> None:
+    from skill.content import expand_stars
+
+    assert expand_stars("snap*") == ("snap", "snaps", "snapped", "snapping")
+    assert expand_stars("tingle*") == ("tingle", "tingles", "tingled", "tingling")
+    assert set(expand_stars("give* way")) >= {"give way", "gives way", "giving way"}
+    assert expand_stars("straighten*")[-1] == "straightening"  # no doubled n
+
+
+def test_a_soft_word_inside_a_sign_changes_nothing_and_undoes_no_negation(
+    cat: Catalogue,
+) -> None:
+    assert "possible_fracture" in red_flags_in(cat, "I can't really walk on it")
+    assert "knee_injury" in red_flags_in(cat, "it won't fully straighten")
+    assert red_flags_in(cat, "it's not really swollen") == []
+    assert "possible_clot" in red_flags_in(cat, "no, it's just really swollen")

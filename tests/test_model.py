@@ -339,7 +339,7 @@ def sample_in_two_intents(d: Json) -> None:
 
 
 def carrier_a_lead_starts(d: Json) -> None:
-    custom(d, "TellIntent")["samples"].append("locked up {words}")
+    custom(d, "TellIntent")["samples"].append("no thanks {words}")
 
 
 def typed_sample_a_lead_says(d: Json) -> None:
@@ -415,7 +415,7 @@ MODEL_BREAKS = [
     (sample_in_two_intents, "'my knee hurts' is both ReadyIntent ('my knee hurts') and TellIntent"),
     (
         carrier_a_lead_starts,
-        "'locked up zzprobe' is both TellIntent ('locked up {words}') and LeadLockedIntent",
+        "'no thanks zzprobe' is both TellIntent ('no thanks {words}') and LeadNoIntent",
     ),
     (typed_sample_a_lead_says, "is both TellIntent ('{aspect} of my {region}') and Lead"),
     (typed_sample_cutting_a_sign, "sample 'my {region} aches' could cut the sign 'bone aches'"),

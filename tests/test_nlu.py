@@ -154,7 +154,7 @@ def test_exit_ends_the_session_without_a_request_of_its_own(model: Model, text: 
 
 
 def test_an_unknown_word_keeps_the_raw_value_with_no_match(model: Model) -> None:
-    understood = model.understand("my elbow is aching")
+    understood = model.understand("my elbow is painful")
     request = understood.request()
     slot = request["intent"]["slots"]["region"]
     assert slot["value"] == "elbow"

@@ -55,7 +55,8 @@ function grammarReader(grammar) {
     );
     const askOnly = new RegExp(`^(?:${alternatives(grammar.one_shot)})\\s+${name}$`, "i");
     return (utterance) => {
-        const text = utterance.replace(wake, "").trim();
+        // Alexa hears no punctuation: "ask trigger point coach, my knee ..." is one phrase.
+        const text = utterance.replace(/[,.!?;:]+/g, " ").replace(/\s+/g, " ").trim().replace(wake, "");
         if (launch.test(text) || askOnly.test(text)) {
             return true;
         }
