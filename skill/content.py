@@ -52,6 +52,10 @@ ASPECT_IDS = ("front", "back", "outside", "inside", "deep", "top", "bottom")
 ANY_ASPECT = "any"
 LIKELIHOODS = ("most_common", "common", "less_common")
 STEP_KINDS = ("setup", "find", "pressure", "hold", "move", "finish")
+# Steps that need no decision from the runner, and so may flow on to the next step after a
+# pause (``flow: seconds``) instead of waiting for "next": getting into position, adding weight.
+FLOW_KINDS = ("setup", "pressure")
+MAX_FLOW_SECONDS = 10  # one SSML break
 STEP_PLACEHOLDERS = frozenset({"your", "other", "equipment"})
 ADVICE_PLACEHOLDERS = frozenset({"emergency", "urgent"})
 NEEDS = ("floor", "wall", "chair")
@@ -169,6 +173,12 @@ class Muscle:
     source: str
     routines: tuple[str, ...]
     no_pressure: NoPressure | None
+    more: str | None = None  # the rest of what the source says: "tell me more", the card
+
+    @property
+    def referral(self) -> str:
+        """Everything about where its knots send pain, to read."""
+        return f"{self.refers} {self.more}" if self.more else self.refers
 
 
 @dataclass(frozen=True)
@@ -177,6 +187,7 @@ class Step:
     text: str
     seconds: int | None = None
     reps: int | None = None
+    flow: int | None = None  # seconds of pause, then the next step follows without a "next"
 
 
 @dataclass(frozen=True)
@@ -634,6 +645,7 @@ def _build(readers: Mapping[str, _Reader], problems: list[Problem]) -> Catalogue
                 src,
                 muscle_routines,
                 no_pressure,
+                mus.get_str(node, "more", required=False),
             )
             muscle_lines[mid] = node.line
 
@@ -1057,6 +1069,7 @@ def _only_placeholders(
 def _steps(rou: _Reader, node: _Map, ranges: Mapping[str, Range]) -> list[Step]:
     steps: list[Step] = []
     last_kind = -1
+    last_flow: _Map | None = None
     for s in rou.maps(node, "steps"):
         kind = rou.get_str(s, "kind")
         text = rou.get_str(s, "text")
@@ -1086,9 +1099,25 @@ def _steps(rou: _Reader, node: _Map, ranges: Mapping[str, Range]) -> list[Step]:
             rou.problem(
                 rou.line_of(s, "reps"), f"{reps} reps is outside the range {r.min} to {r.max}"
             )
+        flow = rou.get_int(s, "flow", required=False)
+        if flow is not None:
+            if kind not in FLOW_KINDS:
+                rou.problem(
+                    rou.line_of(s, "flow"),
+                    f"a '{kind}' step waits for the runner: only {', '.join(FLOW_KINDS)} "
+                    "steps may flow on",
+                )
+            elif not 1 <= flow <= MAX_FLOW_SECONDS:
+                rou.problem(
+                    rou.line_of(s, "flow"),
+                    f"flow of {flow} s is outside the range 1 to {MAX_FLOW_SECONDS} s",
+                )
+            last_flow = s
         if text:
             _only_placeholders(rou, rou.line_of(s, "text"), text, STEP_PLACEHOLDERS, "a step")
-            steps.append(Step(kind, text, seconds, reps))
+            steps.append(Step(kind, text, seconds, reps, flow))
+    if steps and steps[-1].flow is not None and last_flow is not None:
+        rou.problem(rou.line_of(last_flow, "flow"), "the last step has nothing to flow on to")
     return steps
 
 

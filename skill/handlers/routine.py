@@ -86,7 +86,7 @@ class ReadyHandler(Handler):
     def respond(self, turn: Turn) -> None:
         assert turn.state.routine is not None
         turn.state.routine.step = 0
-        speak_step(turn)
+        speak_step(turn, flow=True)
 
 
 class NavigationHandler(Handler):
@@ -123,7 +123,7 @@ class NavigationHandler(Handler):
             if intent == REPEAT:
                 reask(turn)
             else:
-                move(turn, 0)
+                move(turn, 0, flow=True)
             return
         if not running(state):
             if intent == REPEAT and reask(turn):
@@ -147,11 +147,11 @@ class NavigationHandler(Handler):
                 if not reask(turn):
                     offer_next_muscle(turn, after=routine.muscle)
                 return
-            move(turn, routine.step + 1)
+            move(turn, routine.step + 1, flow=True)
         elif intent == PREVIOUS:
             move(turn, routine.step - 1)
         elif intent == START_OVER:
-            move(turn, 0)
+            move(turn, 0, flow=True)
         else:
             move(turn, routine.step)
 

@@ -48,11 +48,13 @@ class LaunchHandler(Handler):
             return
         if saved.known:
             turn.say("welcome_back")
+            turn.say("ask_region_short")
         else:
+            # One breath; what the skill does and the whole disclaimer are on the card.
             turn.say("welcome_new")
-            turn.add(text(turn.cat.safety.disclaimer.text))
+            turn.say("ask_region")
+            turn.card(f"{turn.words('card_welcome')}\n\n{turn.cat.safety.disclaimer.text}")
             turn.memory.update()
-        turn.say("ask_region")
         turn.ask("ask_region_short")
         turn.state.ask(REGION)
 
