@@ -124,6 +124,12 @@ class Renderer:
     def say(self, key: str, **values: object) -> Speech:
         return text(self.words(key, **values))
 
+    def written(self, key: str, **values: object) -> str:
+        """Words only to read (a card): rendered as :meth:`words`, but not counted as said."""
+        words = self.words(key, **values)
+        self.said.pop()
+        return words
+
 
 def _spoken(value: object) -> str:
     if isinstance(value, (list, tuple)):

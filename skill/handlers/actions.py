@@ -114,10 +114,10 @@ def answer_card(turn: Turn, place: str, muscles: list[Muscle], location: Locatio
         *(f"- {m.name}: {m.referral}" for m in muscles),
     ]
     if location.note:
-        lines += ["", turn.words(location.note)]
+        lines += ["", turn.written(location.note)]
     ids = [r.source for r in location.muscles] + [m.source for m in muscles]
     titles = [cat.sources[i].title for i in dict.fromkeys(ids) if i in cat.sources]
-    lines += ["", turn.words("card_sources"), *(f"- {t}" for t in titles)]
+    lines += ["", turn.written("card_sources"), *(f"- {t}" for t in titles)]
     return "\n".join(lines)
 
 

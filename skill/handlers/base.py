@@ -123,6 +123,10 @@ class Turn:
     def words(self, key: str, **values: object) -> str:
         return self.renderer.words(key, **values)
 
+    def written(self, key: str, **values: object) -> str:
+        """Words for the card only: not counted among what the turn said."""
+        return self.renderer.written(key, **values)
+
     def say(self, key: str, **values: object) -> None:
         self._speech.append(self.renderer.say(key, **values))
         self._keys.append((key, values))

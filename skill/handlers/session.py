@@ -53,7 +53,8 @@ class LaunchHandler(Handler):
             # One breath; what the skill does and the whole disclaimer are on the card.
             turn.say("welcome_new")
             turn.say("ask_region")
-            turn.card(f"{turn.words('card_welcome')}\n\n{turn.cat.safety.disclaimer.text}")
+            welcome = turn.written("card_welcome")
+            turn.card(f"{welcome}\n\n{turn.cat.safety.disclaimer.text}")
             turn.memory.update()
         turn.ask("ask_region_short")
         turn.state.ask(REGION)
