@@ -11,13 +11,15 @@ import os
 import re
 import string
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import yaml
+from skill.records import record
+
+if TYPE_CHECKING:
+    import yaml
 
 CONTENT_ENV = "TPCOACH_CONTENT"
 DEFAULT_CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
@@ -64,7 +66,7 @@ NEEDS = ("floor", "wall", "chair")
 # --------------------------------------------------------------------------- errors
 
 
-@dataclass(frozen=True)
+@record
 class Problem:
     file: str
     line: int
@@ -85,40 +87,40 @@ class ContentError(Exception):
 # --------------------------------------------------------------------------- typed content
 
 
-@dataclass(frozen=True)
+@record
 class Source:
     id: str
     title: str
 
 
-@dataclass(frozen=True)
+@record
 class Aspect:
     id: str
     name: str
     words: tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@record
 class Side:
     id: str
     words: tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@record
 class Equipment:
     id: str
     name: str
     words: tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@record
 class RankedMuscle:
     muscle: str
     likelihood: str
     source: str
 
 
-@dataclass(frozen=True)
+@record
 class Location:
     region: str
     aspect: str
@@ -127,7 +129,7 @@ class Location:
     note: str | None = None
 
 
-@dataclass(frozen=True)
+@record
 class Region:
     id: str
     name: str
@@ -146,7 +148,7 @@ class Region:
         return None
 
 
-@dataclass(frozen=True)
+@record
 class Condition:
     id: str
     name: str
@@ -156,14 +158,14 @@ class Condition:
     source: str
 
 
-@dataclass(frozen=True)
+@record
 class NoPressure:
     reason: str
     alternative: str
     source: str
 
 
-@dataclass(frozen=True)
+@record
 class Muscle:
     id: str
     name: str
@@ -181,7 +183,7 @@ class Muscle:
         return f"{self.refers} {self.more}" if self.more else self.refers
 
 
-@dataclass(frozen=True)
+@record
 class Step:
     kind: str
     text: str
@@ -190,7 +192,7 @@ class Step:
     flow: int | None = None  # seconds of pause, then the next step follows without a "next"
 
 
-@dataclass(frozen=True)
+@record
 class Routine:
     muscle: str
     equipment: str
@@ -200,7 +202,7 @@ class Routine:
     needs: tuple[str, ...] = ("floor",)  # besides the ball or roller: floor, wall, chair
 
 
-@dataclass(frozen=True)
+@record
 class Range:
     min: int
     max: int
@@ -210,7 +212,7 @@ class Range:
         return isinstance(value, int) and self.min <= value <= self.max
 
 
-@dataclass(frozen=True)
+@record
 class RedFlag:
     id: str
     words: tuple[str, ...]
@@ -218,14 +220,14 @@ class RedFlag:
     source: str
 
 
-@dataclass(frozen=True)
+@record
 class Caution:
     id: str
     text: str
     source: str
 
 
-@dataclass(frozen=True)
+@record
 class AvoidZone:
     id: str
     name: str
@@ -233,13 +235,13 @@ class AvoidZone:
     source: str
 
 
-@dataclass(frozen=True)
+@record
 class Sourced:
     text: str
     source: str
 
 
-@dataclass(frozen=True)
+@record
 class ScreenExtra:
     """One more question for the screen before work on some muscles, and the flag a yes means."""
 
@@ -250,7 +252,7 @@ class ScreenExtra:
     source: str
 
 
-@dataclass(frozen=True)
+@record
 class Screen:
     """The yes/no question before each routine session, and the caution said after a no."""
 
@@ -263,7 +265,7 @@ class Screen:
         return tuple(e for e in self.extra if muscle in e.muscles)
 
 
-@dataclass(frozen=True)
+@record
 class Safety:
     screen: Screen
     red_flags: tuple[RedFlag, ...]
@@ -275,14 +277,14 @@ class Safety:
     not_signs: tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@record
 class Response:
     key: str
     fields: frozenset[str]
     variants: tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@record
 class Topic:
     """A question about trigger points themselves: "what is a trigger point"."""
 
@@ -293,7 +295,7 @@ class Topic:
     source: str
 
 
-@dataclass(frozen=True)
+@record
 class Language:
     """What the skill hears around the content's own words (``utterances.yaml``)."""
 
@@ -314,7 +316,7 @@ class Language:
     locale_say: Mapping[str, Mapping[str, str]]  # locale -> spoken word -> the locale's word
 
 
-@dataclass(frozen=True, eq=False)  # hashed by identity: one catalogue per load
+@record(eq=False)  # hashed by identity: one catalogue per load
 class Catalogue:
     """Everything the skill knows and says, read once from ``content/``."""
 
@@ -349,15 +351,29 @@ class _Seq(list[Any]):
     item_lines: list[int]
 
 
-# libyaml's parser when PyYAML was built with it (several times faster, same marks).
-_SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+@cache
+def _line_loader() -> type[yaml.SafeLoader]:
+    """A safe loader whose mappings and sequences remember the line they start on.
+
+    Built on first use: PyYAML is imported only when YAML is read (``tpcoach check``, a build,
+    or a start without an up-to-date compiled artifact, see skill/compiled.py).
+    """
+    import yaml
+
+    # libyaml's parser when PyYAML was built with it (several times faster, same marks).
+    base: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+    class _LineLoader(base):  # type: ignore[valid-type,misc]
+        pass
+
+    _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_map)
+    _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_seq)
+    return _LineLoader
 
 
-class _LineLoader(_SafeLoader):  # type: ignore[valid-type,misc]
-    """A safe loader whose mappings and sequences remember the line they start on."""
+def _construct_map(loader: yaml.SafeLoader, node: yaml.MappingNode) -> _Map:
+    import yaml
 
-
-def _construct_map(loader: _LineLoader, node: yaml.MappingNode) -> _Map:
     result = _Map()
     result.line = node.start_mark.line + 1
     result.key_lines = {}
@@ -372,15 +388,11 @@ def _construct_map(loader: _LineLoader, node: yaml.MappingNode) -> _Map:
     return result
 
 
-def _construct_seq(loader: _LineLoader, node: yaml.SequenceNode) -> _Seq:
+def _construct_seq(loader: yaml.SafeLoader, node: yaml.SequenceNode) -> _Seq:
     result = _Seq(loader.construct_object(child, deep=True) for child in node.value)
     result.line = node.start_mark.line + 1
     result.item_lines = [child.start_mark.line + 1 for child in node.value]
     return result
-
-
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_map)
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_seq)
 
 
 # --------------------------------------------------------------------------- the loader
@@ -401,8 +413,10 @@ class _Reader:
         except OSError as exc:
             self.problem(1, f"cannot read file: {exc.strerror or exc}")
             return
+        import yaml
+
         try:
-            data = yaml.load(text, Loader=_LineLoader)
+            data = yaml.load(text, Loader=_line_loader())
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
             line = mark.line + 1 if mark else 1
@@ -527,9 +541,21 @@ def content_dir() -> Path:
 
 
 @cache
+def _shipped() -> tuple[Catalogue, Geometry | None]:
+    """The content of :func:`content_dir`: compiled (skill/compiled.py) when the artifact is up
+    to date with it, else read from YAML (the geometry then only when asked for)."""
+    directory = content_dir()
+    from skill import compiled
+
+    try:
+        return compiled.load(directory)
+    except LookupError:
+        return load(directory), None
+
+
 def catalogue() -> Catalogue:
     """The shipped content, loaded once per process."""
-    return load(content_dir())
+    return _shipped()[0]
 
 
 def load(directory: Path | str) -> Catalogue:
@@ -1136,14 +1162,14 @@ FIGURE_WIDTH, FIGURE_HEIGHT = 200, 420  # one view; x is measured out from the m
 MAX_OFFSET = FIGURE_WIDTH // 2
 
 
-@dataclass(frozen=True)
+@record
 class Point:
     view: str
     x: float
     y: float
 
 
-@dataclass(frozen=True)
+@record
 class Zone:
     """An ellipse on one view, for one side (mirrored for the other)."""
 
@@ -1154,27 +1180,27 @@ class Zone:
     ry: float
 
 
-@dataclass(frozen=True)
+@record
 class Line:
     view: str
     points: tuple[tuple[float, float], ...]
 
 
-@dataclass(frozen=True)
+@record
 class Outline:
     half: tuple[tuple[float, float], ...]
     lines: tuple[Line, ...]
     rings: tuple[Zone, ...]
 
 
-@dataclass(frozen=True)
+@record
 class Referral:
     muscle: str
     knot: Point | None
     zones: tuple[Zone, ...]
 
 
-@dataclass(frozen=True)
+@record
 class Spot:
     """Where the ball or roller goes in one routine: ``at`` unless ``steps`` moves it."""
 
@@ -1188,19 +1214,19 @@ class Spot:
         return self.steps.get(number, self.at)
 
 
-@dataclass(frozen=True)
+@record
 class Shape:
     shape: str
     size: float
 
 
-@dataclass(frozen=True)
+@record
 class RedFlagScreen:
     action: str
     call: bool
 
 
-@dataclass(frozen=True)
+@record
 class ScreenWords:
     """screens.yaml: labels, touch buttons, red-flag actions, emergency numbers per locale."""
 
@@ -1210,7 +1236,7 @@ class ScreenWords:
     numbers: Mapping[str, str]
 
 
-@dataclass(frozen=True, eq=False)
+@record(eq=False)
 class Geometry:
     outline: Outline
     equipment: Mapping[str, Shape]
@@ -1223,7 +1249,8 @@ class Geometry:
 @cache
 def geometry() -> Geometry:
     """The shipped geometry, loaded and checked against the shipped content once per process."""
-    return load_geometry(content_dir(), catalogue())
+    cat, geo = _shipped()
+    return geo if geo is not None else load_geometry(content_dir(), cat)
 
 
 def load_geometry(directory: Path | str, cat: Catalogue) -> Geometry:

@@ -17,10 +17,11 @@ Nothing here knows about Alexa; like :mod:`skill.resolve`, it is the domain.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from functools import cache
+from types import MappingProxyType
 
 from skill.content import Catalogue, normalise
+from skill.records import record
 from skill.resolve import NOTHING, Heard, vocabulary
 
 TELL = "TellIntent"
@@ -52,12 +53,12 @@ KEEP_S = frozenset(
 )  # fmt: skip
 
 
-@dataclass(frozen=True)
+@record
 class Meaning:
     """What a request means to the handlers: an intent name and its slots, as heard."""
 
     intent: str
-    slots: Mapping[str, Heard] = field(default_factory=dict)
+    slots: Mapping[str, Heard] = MappingProxyType({})
     text: str = ""  # the words heard, normalised (for "I heard ..." and the logs)
 
     def heard(self, name: str) -> Heard:
@@ -120,7 +121,7 @@ def _negated(toks: list[str], start: int) -> bool:
 # --------------------------------------------------------------------------- vocabularies
 
 
-@dataclass(frozen=True)
+@record
 class Lexicon:
     """Phrase → meaning maps for reading sentences, built once per catalogue."""
 

@@ -432,9 +432,7 @@ def move(turn: Turn, to: int, *, flow: bool = False) -> None:
 
 def offer_resume(turn: Turn, progress: Routine) -> None:
     muscle = turn.cat.muscles[progress.muscle]
-    turn.say(
-        "offer_resume", number=progress.step + 1, muscle=muscle.name, your=your(progress.side)
-    )
+    turn.say("offer_resume", number=progress.step + 1, muscle=muscle.name, your=your(progress.side))
     turn.ask("offer_resume_short")
     turn.state.ask(RESUME)
 
