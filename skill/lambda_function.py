@@ -25,6 +25,7 @@ from ask_sdk_core.exceptions import AskSdkException
 from ask_sdk_model import RequestEnvelope
 
 from skill.app import build_skill
+from skill.fastserial import Serializer
 from skill.safelog import describe
 from skill.stores import STORE_ENV, TABLE_ENV, open_store
 
@@ -67,7 +68,7 @@ def make_handler(
 ) -> Handler:
     """A Lambda handler for the project's skill on this store."""
     skill = build_skill(persistence_adapter=persistence_adapter, skill_id=skill_id)
-    serializer = skill.serializer
+    serializer = Serializer()  # the SDK's, with class lookups cached and fast timestamps
 
     def handle(event: Event, context: Any) -> Event:
         # Never raise to Lambda: an exception there is an error Alexa reads to the user, and

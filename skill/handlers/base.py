@@ -56,6 +56,17 @@ def slot_heard(handler_input: HandlerInput, name: str) -> Heard:
 
 
 MEANING_KEY = "tpc_meaning"
+STATE_KEY = "tpc_state"
+
+
+def seen_state(handler_input: HandlerInput) -> State:
+    """The state the request brought, read once for every handler that asks whether it takes
+    the request. Only to look at: a Turn reads its own copy to change."""
+    attrs = handler_input.attributes_manager.request_attributes
+    found = attrs.get(STATE_KEY)
+    if not isinstance(found, State):
+        found = attrs[STATE_KEY] = load_state(handler_input)
+    return found
 
 
 def read_request(handler_input: HandlerInput) -> Meaning:
@@ -65,7 +76,7 @@ def read_request(handler_input: HandlerInput) -> Meaning:
     name = str(getattr(intent, "name", "") or "")
     slot_names = list((getattr(intent, "slots", None) or {}).keys())
     heard = {n: slot_heard(handler_input, n) for n in slot_names}
-    return meaning_of(catalogue(), name, heard, load_state(handler_input).pending)
+    return meaning_of(catalogue(), name, heard, seen_state(handler_input).pending)
 
 
 def meaning(handler_input: HandlerInput) -> Meaning:
@@ -239,7 +250,7 @@ class Handler(AbstractRequestHandler):
             return False
         if self.intents and meaning_name(handler_input) not in self.intents:
             return False
-        return self.accepts(load_state(handler_input))
+        return self.accepts(seen_state(handler_input))
 
     def handle(self, handler_input: HandlerInput) -> Response:
         turn = Turn(handler_input)
@@ -254,4 +265,13 @@ def intents_of(handlers: Iterable[Handler]) -> set[str]:
     return {i for h in handlers for i in h.intents}
 
 
-__all__ = ["Handler", "Turn", "heard", "intents_of", "meaning", "meaning_name", "sessionless"]
+__all__ = [
+    "Handler",
+    "Turn",
+    "heard",
+    "intents_of",
+    "meaning",
+    "meaning_name",
+    "seen_state",
+    "sessionless",
+]
