@@ -21,18 +21,18 @@ _load_class = getattr(DefaultSerializer, "_DefaultSerializer__load_class_from_na
 _parse_datetime = getattr(DefaultSerializer, "_DefaultSerializer__deserialize_datetime", None)
 
 
-class Serializer(DefaultSerializer):  # type: ignore[misc]
+class Serializer(DefaultSerializer):
     def __init__(self) -> None:
         super().__init__()
         self._classes: dict[str, Any] = {}
 
-    def _DefaultSerializer__load_class_from_name(self, class_name: str) -> Any:  # noqa: N802
+    def _DefaultSerializer__load_class_from_name(self, class_name: str) -> Any:
         found = self._classes.get(class_name)
         if found is None and _load_class is not None:
             found = self._classes[class_name] = _load_class(self, class_name)
         return found
 
-    def _DefaultSerializer__deserialize_datetime(self, payload: Any, obj_type: Any) -> Any:  # noqa: N802
+    def _DefaultSerializer__deserialize_datetime(self, payload: Any, obj_type: Any) -> Any:
         if isinstance(payload, str):
             try:
                 parsed = datetime.fromisoformat(payload)
