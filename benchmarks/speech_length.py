@@ -7,9 +7,10 @@ The skill is asked in process (real request envelopes, in-memory store); each an
 spoken by espeak-ng to a WAV file and sox measures it. Four tables:
 
 1. Every pain place (each location in regions.yaml, and each named condition): the first answer
-   (whole, and until the first muscle's name begins), then its plain path to the first timed
-   hold: yes to the offer, no to the screen, ready, next... The turns count every request the
-   runner makes, the question included; "speech" is what is said before the hold starts, and
+   (whole, in its longest wording; and until the first muscle's name begins), then its plain
+   path to the first timed hold: yes to the offer, no to the screen, ready, next... The turns
+   count every request the runner makes, the question included; "speech" is what is said before
+   the hold starts, and
    "with pauses" adds the pauses of steps that flow on by themselves (``flow:`` in routines.yaml);
    "safety" is the part of the speech that is the screen (with the questions the muscle calls
    for), the caution after it, and where not to press with each reason (the stop rule inside a
@@ -42,6 +43,7 @@ from typing import Any
 
 from skill.app import build_skill_builder
 from skill.content import ANY_ASPECT, LOCALES, Catalogue, catalogue
+from skill.handlers import base
 from skill.local import Client, SlotValue, ended, in_process, speech_of
 from skill.speech import Renderer, hold, plain, step_text
 from skill.state import SESSION_KEY
@@ -54,6 +56,7 @@ AIM_WELCOME_NEW, AIM_WELCOME_BACK = 8.0, 4.0
 AIM_ADVICE = 20.0
 AIM_STEP = 15.0
 MAX_TURNS = 12
+VARIANT_SEEDS = 6  # the first answer is said in each of the wordings these seeds pick
 
 _BREAK = re.compile(r"<break [^>]*/>")
 
@@ -110,7 +113,18 @@ def places(cat: Catalogue) -> list[tuple[str, dict[str, str]]]:
     return out
 
 
+def longest_answer(slots: dict[str, str], workdir: Path) -> float:
+    """The first answer's length in its longest wording (each response picks a variant)."""
+    longest = 0.0
+    for seed in range(VARIANT_SEEDS):
+        base._rng.seed(seed)
+        response = client().intent("PainIntent", slots_of(slots))
+        longest = max(longest, seconds_to_say(speech_of(response), workdir))
+    return longest
+
+
 def plain_path(cat: Catalogue, label: str, slots: dict[str, str], workdir: Path) -> PlacePath:
+    longest = longest_answer(slots, workdir)
     c = client()
     response = c.intent("PainIntent", slots_of(slots))
     ssml = speech_of(response)
@@ -152,8 +166,8 @@ def plain_path(cat: Catalogue, label: str, slots: dict[str, str], workdir: Path)
         speech += seconds_to_say(_BREAK.sub(" ", spoken), workdir)
         with_pauses += seconds_to_say(spoken, workdir)
         if held:
-            return PlacePath(label, whole, first, name, turns, speech, with_pauses, safety)
-    return PlacePath(label, whole, first, name, None, speech, with_pauses, safety)
+            return PlacePath(label, longest, first, name, turns, speech, with_pauses, safety)
+    return PlacePath(label, longest, first, name, None, speech, with_pauses, safety)
 
 
 def safety_after_screen(cat: Catalogue, routine: dict[str, Any], workdir: Path) -> float:

@@ -9,8 +9,6 @@ this code, not from the request) on lines of their own.
 
 from __future__ import annotations
 
-import traceback
-
 MAX_LOGGED_CHARS = 300
 
 
@@ -25,6 +23,8 @@ def loggable(value: object, limit: int = MAX_LOGGED_CHARS) -> str:
 
 def describe(error: BaseException) -> str:
     """The exception's type and escaped message, then its traceback frames."""
+    import traceback  # only when something failed: not on every cold start
+
     frames = "".join(traceback.format_tb(error.__traceback__)).rstrip()
     head = f"{type(error).__name__}: {loggable(error)}"
     return f"{head}\n{frames}" if frames else head
