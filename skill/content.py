@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import re
-import string
 from collections.abc import Iterable, Iterator, Mapping
 from functools import cache
 from pathlib import Path
@@ -510,6 +509,8 @@ def normalise(text: str) -> str:
 def placeholders(template: str) -> set[str]:
     """The ``{names}`` a template uses."""
     names = set()
+    import string  # only when content is checked, not at a start from the compiled content
+
     for _, name, _, _ in string.Formatter().parse(template):
         if name is not None:
             names.add(name)

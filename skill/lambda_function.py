@@ -15,7 +15,6 @@ Environment (set by template.yaml):
 from __future__ import annotations
 
 import json
-import logging
 import os
 from collections.abc import Callable
 from typing import Any, cast
@@ -26,12 +25,12 @@ from ask_sdk_model import RequestEnvelope
 
 from skill.app import build_skill
 from skill.fastserial import Serializer
-from skill.safelog import describe
+from skill.safelog import describe, logger
 from skill.stores import STORE_ENV, TABLE_ENV, open_store
 
 SKILL_ID_ENV = "TPCOACH_SKILL_ID"
 EMPTY_RESPONSE: Event = {"version": "1.0", "response": {}}
-log = logging.getLogger(__name__)
+log = logger(__name__)  # logging is imported when something is logged
 
 Event = dict[str, Any]
 Handler = Callable[[Event, Any], Event]

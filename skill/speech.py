@@ -7,10 +7,10 @@ ten seconds, and the size limits of one response.
 
 from __future__ import annotations
 
-import random
+import os
 import re
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from skill.content import Catalogue, Step
 
@@ -108,13 +108,43 @@ class MissingValue(KeyError):
     """A handler rendered a response without a value its template needs: a programming error."""
 
 
-@dataclass
+T = TypeVar("T")
+
+if TYPE_CHECKING:  # a Protocol costs a third of a millisecond to define at every cold start
+    from typing import Protocol
+
+    class Chooser(Protocol):
+        def choice(self, seq: Sequence[T]) -> T: ...
+
+
+class Variants:
+    """Picks a response's variant. Unseeded it reads os.urandom, so that a cold start does not
+    import :mod:`random` (3 ms); once seeded (tests, benchmarks) it is ``random.Random(seed)``."""
+
+    def __init__(self) -> None:
+        self._seeded: Any = None
+
+    def seed(self, value: int) -> None:
+        import random
+
+        self._seeded = random.Random(value)
+
+    def choice(self, seq: Sequence[T]) -> T:
+        if self._seeded is not None:
+            chosen: T = self._seeded.choice(seq)
+            return chosen
+        if len(seq) == 1:
+            return seq[0]
+        return seq[int.from_bytes(os.urandom(4), "big") % len(seq)]
+
+
 class Renderer:
     """Renders response keys from the catalogue; ``rng`` picks variants (seeded in tests)."""
 
-    catalogue: Catalogue
-    rng: random.Random
-    said: list[str] = field(default_factory=list)  # keys rendered, in order: what was meant
+    def __init__(self, catalogue: Catalogue, rng: Chooser, said: list[str] | None = None) -> None:
+        self.catalogue = catalogue
+        self.rng = rng
+        self.said: list[str] = [] if said is None else said  # keys rendered: what was meant
 
     def words(self, key: str, **values: object) -> str:
         response = self.catalogue.responses[key]

@@ -13,7 +13,6 @@ writes are reported, so the handler can tell the listener in a few words.
 
 from __future__ import annotations
 
-import logging
 from collections import deque
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields, replace
@@ -23,9 +22,9 @@ from typing import Any
 from ask_sdk_core.handler_input import HandlerInput
 
 from skill.content import Catalogue, catalogue
-from skill.safelog import describe, loggable
+from skill.safelog import describe, loggable, logger
 
-log = logging.getLogger(__name__)
+log = logger(__name__)  # logging is imported when something is logged
 
 SESSION_KEY = "tpc"
 

@@ -50,7 +50,6 @@ reported). Creating a new file, at the first start, is logged as a warning.
 from __future__ import annotations
 
 import json
-import logging
 import os
 import threading
 import time
@@ -65,12 +64,14 @@ from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 from ask_sdk_core.exceptions import PersistenceException
 from ask_sdk_model import RequestEnvelope
 
+from skill.safelog import logger
+
 if TYPE_CHECKING:
     # Imported where they are used: a Lambda on DynamoDB or in memory never needs sqlite3, and
     # decimal and urllib cost milliseconds of every cold start.
     import sqlite3
 
-log = logging.getLogger(__name__)
+log = logger(__name__)  # logging is imported when something is logged
 
 STORE_ENV = "TPCOACH_STORE"
 TABLE_ENV = "TPCOACH_TABLE"

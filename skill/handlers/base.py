@@ -7,23 +7,21 @@ request in the same state, so first-match dispatch never hides a mistake.
 
 from __future__ import annotations
 
-import random
 from collections.abc import Callable, Iterable
 
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import get_request_type
 from ask_sdk_model import Response
-from ask_sdk_model.slu.entityresolution import StatusCode
 from ask_sdk_model.ui import SimpleCard
 
 from skill.content import Catalogue, catalogue
 from skill.resolve import NOTHING, Heard
-from skill.speech import MAX_SPEECH_CHARS, Renderer, Speech, clean, join, pause
+from skill.speech import MAX_SPEECH_CHARS, Renderer, Speech, Variants, clean, join, pause
 from skill.state import Memory, State, has_session, load_state, store_state
 from skill.understand import Meaning, meaning_of
 
-_rng = random.Random()
+_rng = Variants()
 
 # The longest slot text used: longer than any place, muscle or question a listener says.
 MAX_HEARD_CHARS = 160
@@ -45,6 +43,9 @@ def slot_heard(handler_input: HandlerInput, name: str) -> Heard:
     words = clean(value, MAX_HEARD_CHARS)
     if not words:
         return NOTHING
+    # Here, not at the top: a LaunchRequest (the usual cold start) reads no slot.
+    from ask_sdk_model.slu.entityresolution import StatusCode
+
     resolutions = getattr(slot, "resolutions", None)
     for authority in getattr(resolutions, "resolutions_per_authority", None) or []:
         status = getattr(getattr(authority, "status", None), "code", None)

@@ -3,7 +3,6 @@ questions about trigger points themselves."""
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable
 
 from ask_sdk_core.dispatch_components import AbstractExceptionHandler
@@ -15,7 +14,7 @@ from skill.handlers.actions import offer_resume, reask, routine_content, valid_p
 from skill.handlers.base import Handler, Turn, meaning_name
 from skill.handlers.system import CONVERSATION_TYPES, cannot_fulfill, silence, turn_free_words
 from skill.resolve import match_word, vocabulary
-from skill.safelog import describe, loggable
+from skill.safelog import describe, loggable, logger
 from skill.speech import text
 from skill.state import (
     ASPECT,
@@ -31,7 +30,7 @@ from skill.state import (
     load_state,
 )
 
-log = logging.getLogger(__name__)
+log = logger(__name__)  # logging is imported when something is logged
 
 
 class LaunchHandler(Handler):
