@@ -113,7 +113,8 @@ def text(directory: Path) -> str:
         "format": FORMAT,
         "digest": digest(directory),
         "catalogue": _encode(cat),
-        "geometry": _encode(geo),
+        # A string inside the document: decoded only when a screen is drawn.
+        "geometry": json.dumps(_encode(geo), ensure_ascii=False, separators=(",", ":")),
     }
     return json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n"
 
@@ -142,8 +143,9 @@ def stale(directory: Path, path: Path = ARTIFACT) -> str | None:
     return None
 
 
-def load(directory: Path, path: Path = ARTIFACT) -> tuple[content.Catalogue, content.Geometry]:
-    """The compiled catalogue and geometry; LookupError when missing or stale for ``directory``."""
+def load(directory: Path, path: Path = ARTIFACT) -> tuple[content.Catalogue, str]:
+    """The compiled catalogue, and the geometry still encoded (:func:`geometry`); LookupError
+    when the artifact is missing or stale for ``directory``."""
     try:
         raw = path.read_bytes()
     except OSError as error:
@@ -154,3 +156,8 @@ def load(directory: Path, path: Path = ARTIFACT) -> tuple[content.Catalogue, con
         raise LookupError("the compiled content is older than content/")
     document = json.loads(raw, object_hook=_decoder())
     return document["catalogue"], document["geometry"]
+
+
+def geometry(encoded: str) -> content.Geometry:
+    found: content.Geometry = json.loads(encoded, object_hook=_decoder())
+    return found

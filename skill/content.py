@@ -542,9 +542,9 @@ def content_dir() -> Path:
 
 
 @cache
-def _shipped() -> tuple[Catalogue, Geometry | None]:
+def _shipped() -> tuple[Catalogue, str | None]:
     """The content of :func:`content_dir`: compiled (skill/compiled.py) when the artifact is up
-    to date with it, else read from YAML (the geometry then only when asked for)."""
+    to date with it, with the geometry still encoded; else read from YAML (no geometry yet)."""
     directory = content_dir()
     from skill import compiled
 
@@ -1250,8 +1250,17 @@ class Geometry:
 @cache
 def geometry() -> Geometry:
     """The shipped geometry, loaded and checked against the shipped content once per process."""
-    cat, geo = _shipped()
-    return geo if geo is not None else load_geometry(content_dir(), cat)
+    cat, encoded = _shipped()
+    if encoded is None:
+        return load_geometry(content_dir(), cat)
+    from skill import compiled
+
+    return compiled.geometry(encoded)
+
+
+def compiled_in_use() -> bool:
+    """Whether the shipped content came from the compiled artifact (checked when it was built)."""
+    return _shipped()[1] is not None
 
 
 def load_geometry(directory: Path | str, cat: Catalogue) -> Geometry:

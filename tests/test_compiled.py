@@ -24,7 +24,8 @@ def test_the_shipped_artifact_is_up_to_date_with_content() -> None:
 
 
 def test_the_artifact_holds_what_the_yaml_loader_builds() -> None:
-    cat, geo = compiled.load(DEFAULT_CONTENT_DIR)
+    cat, encoded = compiled.load(DEFAULT_CONTENT_DIR)
+    geo = compiled.geometry(encoded)
     from_yaml = load(DEFAULT_CONTENT_DIR)
     for name in fields_of(from_yaml):
         assert getattr(cat, name) == getattr(from_yaml, name), name
