@@ -212,6 +212,14 @@ def judge(entry: dict[str, Any], out: Outcome) -> bool:
     return _judge_intent(str(intent), entry["at"], out, out.before) if intent else False
 
 
+def said_step(said: list[str]) -> int | None:
+    """The first routine step an answer said (its "step:muscle:n" keys), if any."""
+    for key in said:
+        if key.startswith("step:"):
+            return int(key.rsplit(":", 1)[1])
+    return None
+
+
 def _judge_intent(intent: str, at: str, out: Outcome, before: dict[str, Any]) -> bool:
     state, said = out.state, out.said
     routine = state.get("routine") or {}
@@ -232,11 +240,13 @@ def _judge_intent(intent: str, at: str, out: Outcome, before: dict[str, Any]) ->
             if at.startswith("offer") or at == "other_side"
             else not out.open or pending in ("region", None)
         ),
-        "ready": lambda: step == 1,
-        "next": lambda: step is not None and (was is None or step == was + 1),
+        # A step that needs no decision flows on to the next (routines.yaml "flow"): what counts
+        # is the step the answer starts with, not the one it ends on.
+        "ready": lambda: said_step(said) == 1,
+        "next": lambda: step is not None and (was is None or said_step(said) == was + 1),
         "previous": lambda: step is not None and was is not None and step == max(1, was - 1),
         "repeat": lambda: (step is not None and step == was) or bool(said and at != "step"),
-        "start_over": lambda: step == 1,
+        "start_over": lambda: said_step(said) == 1,
         "pause": lambda: "paused" in said,
         "resume": lambda: step is not None,
         "stop": lambda: not out.open,

@@ -10,7 +10,7 @@ from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 from ask_sdk_core.skill import CustomSkill
 from ask_sdk_core.skill_builder import CustomSkillBuilder
 
-from skill.content import catalogue, geometry
+from skill.content import catalogue, compiled_in_use, geometry
 from skill.display import ScreenInterceptor, TouchInterceptor
 from skill.handlers import ask, follow, routine, safety, session, system
 from skill.handlers.base import Handler, intents_of
@@ -60,7 +60,8 @@ def build_skill_builder(
         sb.add_request_handler(handler)
     sb.add_exception_handler(session.ErrorHandler())
     if screens:
-        geometry()
+        if not compiled_in_use():
+            geometry()  # read from YAML: check it now, not on the first screen
         sb.add_global_request_interceptor(TouchInterceptor())  # touch buttons → the voice intents
         sb.add_global_response_interceptor(ScreenInterceptor())  # APL screens and cards
     return sb

@@ -10,7 +10,19 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from skill.content import LOCALES, ContentError, content_dir, load, load_geometry
+from skill.content import (
+    DEFAULT_CONTENT_DIR,
+    LOCALES,
+    ContentError,
+    content_dir,
+    load,
+    load_geometry,
+)
+
+
+def _shipped(directory: Path) -> bool:
+    """The content the compiled artifact (skill/compiled.py) is built from."""
+    return directory.resolve() == DEFAULT_CONTENT_DIR.resolve()
 
 
 def check(args: argparse.Namespace) -> int:
@@ -33,6 +45,12 @@ def check(args: argparse.Namespace) -> int:
                     f"{Path(args.model) / 'assets' / 'images' / icon}: missing icon"
                     " (tpcoach gallery --icons writes it)"
                 )
+        if _shipped(directory):
+            from skill import compiled
+
+            why = compiled.stale(directory)
+            if why:
+                problems.append(f"{compiled.ARTIFACT}: {why}")
         import importlib.util
 
         if importlib.util.find_spec("skill.model") is not None:
@@ -71,6 +89,17 @@ def build_model(args: argparse.Namespace) -> int:
         return 2
     for path in model.write_model(cat, Path(args.model), endpoint):
         print(f"wrote {path}")
+    if _shipped(directory):
+        from skill import compiled
+
+        try:
+            changed = compiled.build(directory)
+        except ContentError as exc:
+            for p in exc.problems:
+                print(f"{directory / p.file}:{p.line}: {p.message}", file=sys.stderr)
+            return 1
+        if changed:
+            print(f"wrote {compiled.ARTIFACT}")
     return 0
 
 

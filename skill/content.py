@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import os
 import re
-import string
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import yaml
+from skill.records import record
+
+if TYPE_CHECKING:
+    import yaml
 
 CONTENT_ENV = "TPCOACH_CONTENT"
 DEFAULT_CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
@@ -64,6 +65,10 @@ ASPECT_IDS = ("front", "back", "outside", "inside", "deep", "top", "bottom")
 ANY_ASPECT = "any"
 LIKELIHOODS = ("most_common", "common", "less_common")
 STEP_KINDS = ("setup", "find", "pressure", "hold", "move", "finish")
+# Steps that need no decision from the runner, and so may flow on to the next step after a
+# pause (``flow: seconds``) instead of waiting for "next": getting into position, adding weight.
+FLOW_KINDS = ("setup", "pressure")
+MAX_FLOW_SECONDS = 10  # one SSML break
 STEP_PLACEHOLDERS = frozenset({"your", "other", "equipment"})
 ADVICE_PLACEHOLDERS = frozenset({"emergency", "urgent"})
 NEEDS = ("floor", "wall", "chair")
@@ -72,7 +77,7 @@ NEEDS = ("floor", "wall", "chair")
 # --------------------------------------------------------------------------- errors
 
 
-@dataclass(frozen=True)
+@record
 class Problem:
     file: str
     line: int
@@ -93,40 +98,40 @@ class ContentError(Exception):
 # --------------------------------------------------------------------------- typed content
 
 
-@dataclass(frozen=True)
+@record
 class Source:
     id: str
     title: str
 
 
-@dataclass(frozen=True)
+@record
 class Aspect:
     id: str
     name: str
     words: tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@record
 class Side:
     id: str
     words: tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@record
 class Equipment:
     id: str
     name: str
     words: tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@record
 class RankedMuscle:
     muscle: str
     likelihood: str
     source: str
 
 
-@dataclass(frozen=True)
+@record
 class Location:
     region: str
     aspect: str
@@ -135,7 +140,7 @@ class Location:
     note: str | None = None
 
 
-@dataclass(frozen=True)
+@record
 class Region:
     id: str
     name: str
@@ -154,7 +159,7 @@ class Region:
         return None
 
 
-@dataclass(frozen=True)
+@record
 class Condition:
     id: str
     name: str
@@ -164,14 +169,14 @@ class Condition:
     source: str
 
 
-@dataclass(frozen=True)
+@record
 class NoPressure:
     reason: str
     alternative: str
     source: str
 
 
-@dataclass(frozen=True)
+@record
 class Muscle:
     id: str
     name: str
@@ -181,17 +186,24 @@ class Muscle:
     source: str
     routines: tuple[str, ...]
     no_pressure: NoPressure | None
+    more: str | None = None  # the rest of what the source says: "tell me more", the card
+
+    @property
+    def referral(self) -> str:
+        """Everything about where its knots send pain, to read."""
+        return f"{self.refers} {self.more}" if self.more else self.refers
 
 
-@dataclass(frozen=True)
+@record
 class Step:
     kind: str
     text: str
     seconds: int | None = None
     reps: int | None = None
+    flow: int | None = None  # seconds of pause, then the next step follows without a "next"
 
 
-@dataclass(frozen=True)
+@record
 class Routine:
     muscle: str
     equipment: str
@@ -201,7 +213,7 @@ class Routine:
     needs: tuple[str, ...] = ("floor",)  # besides the ball or roller: floor, wall, chair
 
 
-@dataclass(frozen=True)
+@record
 class Range:
     min: int
     max: int
@@ -211,7 +223,7 @@ class Range:
         return isinstance(value, int) and self.min <= value <= self.max
 
 
-@dataclass(frozen=True)
+@record
 class RedFlag:
     id: str
     words: tuple[str, ...]
@@ -219,14 +231,14 @@ class RedFlag:
     source: str
 
 
-@dataclass(frozen=True)
+@record
 class Caution:
     id: str
     text: str
     source: str
 
 
-@dataclass(frozen=True)
+@record
 class AvoidZone:
     id: str
     name: str
@@ -234,13 +246,13 @@ class AvoidZone:
     source: str
 
 
-@dataclass(frozen=True)
+@record
 class Sourced:
     text: str
     source: str
 
 
-@dataclass(frozen=True)
+@record
 class ScreenExtra:
     """One more question for the screen before work on some muscles, and the flag a yes means."""
 
@@ -251,7 +263,7 @@ class ScreenExtra:
     source: str
 
 
-@dataclass(frozen=True)
+@record
 class Screen:
     """The yes/no question before each routine session, and the caution said after a no."""
 
@@ -264,7 +276,7 @@ class Screen:
         return tuple(e for e in self.extra if muscle in e.muscles)
 
 
-@dataclass(frozen=True)
+@record
 class FollowUp:
     """When a runner's "no change" means it is time to see a physical therapist, what to say
     about keeping going, and why a physical therapist (``safety.yaml``: follow_up)."""
@@ -277,7 +289,7 @@ class FollowUp:
     see_pt: Sourced
 
 
-@dataclass(frozen=True)
+@record
 class Safety:
     screen: Screen
     red_flags: tuple[RedFlag, ...]
@@ -292,14 +304,14 @@ class Safety:
     soft_words: frozenset[str] = frozenset()
 
 
-@dataclass(frozen=True)
+@record
 class Response:
     key: str
     fields: frozenset[str]
     variants: tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@record
 class Topic:
     """A question about trigger points themselves: "what is a trigger point"."""
 
@@ -310,7 +322,7 @@ class Topic:
     source: str
 
 
-@dataclass(frozen=True)
+@record
 class Language:
     """What the skill hears around the content's own words (``utterances.yaml``)."""
 
@@ -331,7 +343,7 @@ class Language:
     locale_say: Mapping[str, Mapping[str, str]]  # locale -> spoken word -> the locale's word
 
 
-@dataclass(frozen=True, eq=False)  # hashed by identity: one catalogue per load
+@record(eq=False)  # hashed by identity: one catalogue per load
 class Catalogue:
     """Everything the skill knows and says, read once from ``content/``."""
 
@@ -366,15 +378,29 @@ class _Seq(list[Any]):
     item_lines: list[int]
 
 
-# libyaml's parser when PyYAML was built with it (several times faster, same marks).
-_SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+@cache
+def _line_loader() -> type[yaml.SafeLoader]:
+    """A safe loader whose mappings and sequences remember the line they start on.
+
+    Built on first use: PyYAML is imported only when YAML is read (``tpcoach check``, a build,
+    or a start without an up-to-date compiled artifact, see skill/compiled.py).
+    """
+    import yaml
+
+    # libyaml's parser when PyYAML was built with it (several times faster, same marks).
+    base: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+    class _LineLoader(base):  # type: ignore[valid-type,misc]
+        pass
+
+    _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_map)
+    _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_seq)
+    return _LineLoader
 
 
-class _LineLoader(_SafeLoader):  # type: ignore[valid-type,misc]
-    """A safe loader whose mappings and sequences remember the line they start on."""
+def _construct_map(loader: yaml.SafeLoader, node: yaml.MappingNode) -> _Map:
+    import yaml
 
-
-def _construct_map(loader: _LineLoader, node: yaml.MappingNode) -> _Map:
     result = _Map()
     result.line = node.start_mark.line + 1
     result.key_lines = {}
@@ -389,15 +415,11 @@ def _construct_map(loader: _LineLoader, node: yaml.MappingNode) -> _Map:
     return result
 
 
-def _construct_seq(loader: _LineLoader, node: yaml.SequenceNode) -> _Seq:
+def _construct_seq(loader: yaml.SafeLoader, node: yaml.SequenceNode) -> _Seq:
     result = _Seq(loader.construct_object(child, deep=True) for child in node.value)
     result.line = node.start_mark.line + 1
     result.item_lines = [child.start_mark.line + 1 for child in node.value]
     return result
-
-
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_map)
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_seq)
 
 
 # --------------------------------------------------------------------------- the loader
@@ -418,8 +440,10 @@ class _Reader:
         except OSError as exc:
             self.problem(1, f"cannot read file: {exc.strerror or exc}")
             return
+        import yaml
+
         try:
-            data = yaml.load(text, Loader=_LineLoader)
+            data = yaml.load(text, Loader=_line_loader())
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
             line = mark.line + 1 if mark else 1
@@ -552,6 +576,8 @@ def expand_stars(phrase: str) -> tuple[str, ...]:
 def placeholders(template: str) -> set[str]:
     """The ``{names}`` a template uses."""
     names = set()
+    import string  # only when content is checked, not at a start from the compiled content
+
     for _, name, _, _ in string.Formatter().parse(template):
         if name is not None:
             names.add(name)
@@ -583,9 +609,21 @@ def content_dir() -> Path:
 
 
 @cache
+def _shipped() -> tuple[Catalogue, str | None]:
+    """The content of :func:`content_dir`: compiled (skill/compiled.py) when the artifact is up
+    to date with it, with the geometry still encoded; else read from YAML (no geometry yet)."""
+    directory = content_dir()
+    from skill import compiled
+
+    try:
+        return compiled.load(directory)
+    except LookupError:
+        return load(directory), None
+
+
 def catalogue() -> Catalogue:
     """The shipped content, loaded once per process."""
-    return load(content_dir())
+    return _shipped()[0]
 
 
 def load(directory: Path | str) -> Catalogue:
@@ -701,6 +739,7 @@ def _build(readers: Mapping[str, _Reader], problems: list[Problem]) -> Catalogue
                 src,
                 muscle_routines,
                 no_pressure,
+                mus.get_str(node, "more", required=False),
             )
             muscle_lines[mid] = node.line
 
@@ -1152,6 +1191,7 @@ def _only_placeholders(
 def _steps(rou: _Reader, node: _Map, ranges: Mapping[str, Range]) -> list[Step]:
     steps: list[Step] = []
     last_kind = -1
+    last_flow: _Map | None = None
     for s in rou.maps(node, "steps"):
         kind = rou.get_str(s, "kind")
         text = rou.get_str(s, "text")
@@ -1181,9 +1221,25 @@ def _steps(rou: _Reader, node: _Map, ranges: Mapping[str, Range]) -> list[Step]:
             rou.problem(
                 rou.line_of(s, "reps"), f"{reps} reps is outside the range {r.min} to {r.max}"
             )
+        flow = rou.get_int(s, "flow", required=False)
+        if flow is not None:
+            if kind not in FLOW_KINDS:
+                rou.problem(
+                    rou.line_of(s, "flow"),
+                    f"a '{kind}' step waits for the runner: only {', '.join(FLOW_KINDS)} "
+                    "steps may flow on",
+                )
+            elif not 1 <= flow <= MAX_FLOW_SECONDS:
+                rou.problem(
+                    rou.line_of(s, "flow"),
+                    f"flow of {flow} s is outside the range 1 to {MAX_FLOW_SECONDS} s",
+                )
+            last_flow = s
         if text:
             _only_placeholders(rou, rou.line_of(s, "text"), text, STEP_PLACEHOLDERS, "a step")
-            steps.append(Step(kind, text, seconds, reps))
+            steps.append(Step(kind, text, seconds, reps, flow))
+    if steps and steps[-1].flow is not None and last_flow is not None:
+        rou.problem(rou.line_of(last_flow, "flow"), "the last step has nothing to flow on to")
     return steps
 
 
@@ -1202,14 +1258,14 @@ FIGURE_WIDTH, FIGURE_HEIGHT = 200, 420  # one view; x is measured out from the m
 MAX_OFFSET = FIGURE_WIDTH // 2
 
 
-@dataclass(frozen=True)
+@record
 class Point:
     view: str
     x: float
     y: float
 
 
-@dataclass(frozen=True)
+@record
 class Zone:
     """An ellipse on one view, for one side (mirrored for the other)."""
 
@@ -1220,27 +1276,27 @@ class Zone:
     ry: float
 
 
-@dataclass(frozen=True)
+@record
 class Line:
     view: str
     points: tuple[tuple[float, float], ...]
 
 
-@dataclass(frozen=True)
+@record
 class Outline:
     half: tuple[tuple[float, float], ...]
     lines: tuple[Line, ...]
     rings: tuple[Zone, ...]
 
 
-@dataclass(frozen=True)
+@record
 class Referral:
     muscle: str
     knot: Point | None
     zones: tuple[Zone, ...]
 
 
-@dataclass(frozen=True)
+@record
 class Spot:
     """Where the ball or roller goes in one routine: ``at`` unless ``steps`` moves it."""
 
@@ -1254,19 +1310,19 @@ class Spot:
         return self.steps.get(number, self.at)
 
 
-@dataclass(frozen=True)
+@record
 class Shape:
     shape: str
     size: float
 
 
-@dataclass(frozen=True)
+@record
 class RedFlagScreen:
     action: str
     call: bool
 
 
-@dataclass(frozen=True)
+@record
 class ScreenWords:
     """screens.yaml: labels, touch buttons, red-flag actions, emergency numbers per locale."""
 
@@ -1276,7 +1332,7 @@ class ScreenWords:
     numbers: Mapping[str, str]
 
 
-@dataclass(frozen=True, eq=False)
+@record(eq=False)
 class Geometry:
     outline: Outline
     equipment: Mapping[str, Shape]
@@ -1289,7 +1345,17 @@ class Geometry:
 @cache
 def geometry() -> Geometry:
     """The shipped geometry, loaded and checked against the shipped content once per process."""
-    return load_geometry(content_dir(), catalogue())
+    cat, encoded = _shipped()
+    if encoded is None:
+        return load_geometry(content_dir(), cat)
+    from skill import compiled
+
+    return compiled.geometry(encoded)
+
+
+def compiled_in_use() -> bool:
+    """Whether the shipped content came from the compiled artifact (checked when it was built)."""
+    return _shipped()[1] is not None
 
 
 def load_geometry(directory: Path | str, cat: Catalogue) -> Geometry:

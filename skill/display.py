@@ -11,7 +11,6 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
 from typing import Any
 
@@ -25,6 +24,7 @@ from ask_sdk_model.dialog_state import DialogState
 from ask_sdk_model.ui import SimpleCard
 
 from skill.handlers.base import TURN_ATTRIBUTE, Turn
+from skill.safelog import logger
 
 USER_EVENT = "Alexa.Presentation.APL.UserEvent"
 
@@ -39,7 +39,7 @@ BUTTON_INTENTS = {
     "yes": "AMAZON.YesIntent",
 }
 
-log = logging.getLogger(__name__)
+log = logger(__name__)  # logging is imported when something is logged
 
 
 def button_intent(arguments: Sequence[Any] | None) -> str | None:

@@ -15,7 +15,6 @@ Environment (set by template.yaml):
 from __future__ import annotations
 
 import json
-import logging
 import os
 from collections.abc import Callable
 from typing import Any, cast
@@ -25,12 +24,13 @@ from ask_sdk_core.exceptions import AskSdkException
 from ask_sdk_model import RequestEnvelope
 
 from skill.app import build_skill
-from skill.safelog import describe
+from skill.fastserial import Serializer
+from skill.safelog import describe, logger
 from skill.stores import STORE_ENV, TABLE_ENV, open_store
 
 SKILL_ID_ENV = "TPCOACH_SKILL_ID"
 EMPTY_RESPONSE: Event = {"version": "1.0", "response": {}}
-log = logging.getLogger(__name__)
+log = logger(__name__)  # logging is imported when something is logged
 
 Event = dict[str, Any]
 Handler = Callable[[Event, Any], Event]
@@ -67,7 +67,7 @@ def make_handler(
 ) -> Handler:
     """A Lambda handler for the project's skill on this store."""
     skill = build_skill(persistence_adapter=persistence_adapter, skill_id=skill_id)
-    serializer = skill.serializer
+    serializer = Serializer()  # the SDK's, with class lookups cached and fast timestamps
 
     def handle(event: Event, context: Any) -> Event:
         # Never raise to Lambda: an exception there is an error Alexa reads to the user, and

@@ -10,12 +10,10 @@ guessed into a muscle.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from functools import cache
 
-from rapidfuzz import fuzz, process
-
 from skill.content import ANY_ASPECT, Catalogue, Condition, Location, Muscle, Region, normalise
+from skill.records import record
 
 # Words that carry no meaning for matching: "the outside of my knee" ~ "outside knee".
 FILLERS = frozenset(
@@ -56,7 +54,7 @@ CUTOFF = 82.0
 MARGIN = 4.0
 
 
-@dataclass(frozen=True)
+@record
 class Heard:
     """One slot as heard: ``id`` when entity resolution matched, else the raw ``text``."""
 
@@ -71,7 +69,7 @@ class Heard:
 NOTHING = Heard()
 
 
-@dataclass(frozen=True)
+@record
 class Place:
     """What a place word means: a region, possibly with an aspect and a named condition."""
 
@@ -80,7 +78,7 @@ class Place:
     condition: str | None = None
 
 
-@dataclass(frozen=True)
+@record
 class Answer:
     """The ranked muscles for a pain location."""
 
@@ -94,7 +92,7 @@ class Answer:
         return tuple(r.muscle for r in self.location.muscles)
 
 
-@dataclass(frozen=True)
+@record
 class Ask:
     """One question to ask before an answer is possible; ``region``/``side`` keep what was heard."""
 
@@ -104,7 +102,7 @@ class Ask:
     side: str | None = None
 
 
-@dataclass(frozen=True)
+@record
 class NotUnderstood:
     """Something was heard for ``slot`` but it matches nothing in the content with confidence."""
 
@@ -126,7 +124,7 @@ def place_id(region: str, aspect: str | None = None) -> str:
     return region if aspect in (None, ANY_ASPECT) else f"{region}_{aspect}"
 
 
-@dataclass(frozen=True)
+@record
 class Vocabulary:
     """Word → id maps for each slot, built once per catalogue."""
 
@@ -226,6 +224,8 @@ def match_word(text: str, words: Mapping[str, str]) -> str | tuple[str, ...] | N
         return choices[stripped]
     if not stripped:
         return None
+    from rapidfuzz import fuzz, process  # only when no word matched exactly: not on a cold start
+
     found = process.extract(stripped, list(choices), scorer=fuzz.ratio, limit=5)
     best = [(w, s) for w, s, _ in found if s >= CUTOFF]
     if not best:
@@ -281,6 +281,8 @@ def suggest(text: str, words: Mapping[str, str], limit: int = 3) -> tuple[str, .
     stripped = _strip(text) or normalise(text)
     if not stripped:
         return ()
+    from rapidfuzz import fuzz, process
+
     out: list[str] = []
     for w, _score, _ in process.extract(stripped, list(words), scorer=fuzz.WRatio, limit=20):
         ident = words[w]

@@ -407,7 +407,7 @@ def screen_for(
         return step_screen(cat, geo, state, said, spoken, paused=False)
     if "paused" in said and state.routine is not None and state.routine.started:
         return step_screen(cat, geo, state, said, spoken, paused=True)
-    if {"answer", "answer_condition", "answer_muscle"} & set(said):
+    if {"answer", "answer_condition", "answer_muscle", "answer_also"} & set(said):
         return answer_screen(cat, geo, state, said)
     return None
 

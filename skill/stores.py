@@ -50,26 +50,28 @@ reported). Creating a new file, at the first start, is logged as a warning.
 from __future__ import annotations
 
 import json
-import logging
 import os
-import secrets
-import sqlite3
 import threading
 import time
 import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
-from typing import Any
-from urllib.parse import quote
+from typing import TYPE_CHECKING, Any
 
 from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 from ask_sdk_core.exceptions import PersistenceException
 from ask_sdk_model import RequestEnvelope
 
-log = logging.getLogger(__name__)
+from skill.safelog import logger
+
+if TYPE_CHECKING:
+    # Imported where they are used: a Lambda on DynamoDB or in memory never needs sqlite3, and
+    # decimal and urllib cost milliseconds of every cold start.
+    import sqlite3
+
+log = logger(__name__)  # logging is imported when something is logged
 
 STORE_ENV = "TPCOACH_STORE"
 TABLE_ENV = "TPCOACH_TABLE"
@@ -225,7 +227,8 @@ class _DocumentStore(AbstractPersistenceAdapter):
 
 def _new_version() -> int:
     # Random, not a counter: a row deleted and written again never reuses an old version.
-    return secrets.randbits(62) + 1
+    # os.urandom is what secrets.randbits reads, without importing hashlib at every cold start.
+    return (int.from_bytes(os.urandom(8), "big") >> 2) + 1
 
 
 class MemoryStore(_DocumentStore):
@@ -292,6 +295,8 @@ class SqliteStore(_DocumentStore):
 
     def _check_file(self, opened: tuple[int, int]) -> None:
         """Raise if the file a connection opened is gone or another file took its path."""
+        import sqlite3
+
         current = self._file_identity()
         if current == opened:
             return
@@ -313,6 +318,9 @@ class SqliteStore(_DocumentStore):
         raise sqlite3.OperationalError(f"{self.path} was replaced by another file")
 
     def _open(self) -> tuple[sqlite3.Connection, tuple[int, int]]:
+        import sqlite3
+        from urllib.parse import quote
+
         if self._identity is None:
             existed = self._file_identity() is not None
             if not existed:
@@ -354,6 +362,8 @@ class SqliteStore(_DocumentStore):
 
     @contextmanager
     def _connection(self) -> Iterator[sqlite3.Connection]:
+        import sqlite3
+
         local = self._local
         try:
             if getattr(local, "pid", None) != os.getpid():  # new thread, or a forked worker
@@ -397,6 +407,8 @@ class SqliteStore(_DocumentStore):
 
 
 def _from_dynamodb(value: Any) -> Any:
+    from decimal import Decimal
+
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
     if isinstance(value, dict):
@@ -463,6 +475,8 @@ def open_dynamodb_store(
         def save_attributes(
             self, request_envelope: RequestEnvelope, attributes: Attributes
         ) -> None:
+            from decimal import Decimal
+
             # DynamoDB takes numbers as Decimal and refuses float.
             as_dynamodb = json.loads(_encode(attributes), parse_float=Decimal)
             super().save_attributes(request_envelope, as_dynamodb)

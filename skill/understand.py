@@ -18,11 +18,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from functools import cache
 from types import MappingProxyType
 
 from skill.content import Catalogue, normalise
+from skill.records import record
 from skill.resolve import NOTHING, Heard, place_id, vocabulary
 
 TELL = "TellIntent"
@@ -67,12 +67,12 @@ KEEP_S = frozenset(
 )  # fmt: skip
 
 
-@dataclass(frozen=True)
+@record
 class Meaning:
     """What a request means to the handlers: an intent name and its slots, as heard."""
 
     intent: str
-    slots: Mapping[str, Heard] = field(default_factory=dict)
+    slots: Mapping[str, Heard] = MappingProxyType({})
     text: str = ""  # the words heard, normalised (for "I heard ..." and the logs)
 
     def heard(self, name: str) -> Heard:
@@ -158,7 +158,7 @@ def _negated(toks: list[str], start: int) -> bool:
 # --------------------------------------------------------------------------- vocabularies
 
 
-@dataclass(frozen=True)
+@record
 class Lexicon:
     """Phrase → meaning maps for reading sentences, built once per catalogue."""
 
@@ -455,7 +455,7 @@ def _changed_as_routine(cat: Catalogue, cue: str) -> bool:
     return False
 
 
-@dataclass(frozen=True)
+@record
 class Lead:
     """An intent whose samples start with words Alexa does not pass on: "no {words}" is
     LeadNoIntent, and "outer {words}", "lateral {words}" and "outside {words}" are all

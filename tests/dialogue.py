@@ -30,7 +30,8 @@ and ``expect`` checks what the turn meant, not its wording:
 * ``history``               the store's history: ``{PLACE: {sessions: N, reports: [change, ...]}}``
   (``{}`` for none); ``record: false`` when the store holds no record for the user at all
 * ``card``                  whether a card is shown
-* ``says``                  words that must be heard (for left/right wording, names)
+* ``says`` / ``not_says``   words that must (not) be heard (for left/right wording, names)
+* ``card_says``             words that must be on the card (where a fact moved from the speech)
 * ``screen``                the APL screen sent (answer, step, hold, paused, red_flag) or ``null``
 """
 
@@ -236,6 +237,10 @@ def check(
     for words in expect.get("not_says", []):
         if words.lower() in plain(speech_of(response or {})).lower():
             fail(f"did not expect to hear '{words}'")
+    card_text = str((((response or {}).get("response") or {}).get("card") or {}).get("content"))
+    for words in expect.get("card_says", []):
+        if words.lower() not in card_text.lower():
+            fail(f"expected the card to say '{words}', it says: {card_text}")
     if "screen" in expect:
         got_screen = screen_kind(response)
         if got_screen != expect["screen"]:

@@ -142,13 +142,14 @@ def test_say_names_the_closest_samples_when_nothing_matches(env: dict[str, str])
 # --------------------------------------------------------------------------- tpcoach chat
 
 
+# Ready says steps 1 and 2 (step 1 flows on), next steps 3 and 4 (the hold), back step 3 alone.
 ROUTINE_TO_STEP_3 = [
     "why does the outside of my knee hurt",
     "yes",
     "no",
     "ready",
     "next",
-    "next",
+    "go back",
     "stop",
 ]
 
@@ -163,9 +164,9 @@ def test_a_routine_in_the_terminal_is_picked_up_by_the_next_chat(
     out = first.stdout
     assert "you> " + ROUTINE_TO_STEP_3[0] in out, "piped input is echoed as a transcript"
     assert "you> \n" not in out and not out.startswith("you> you>"), "no prompt noise in a pipe"
-    for step in (1, 2, 3):
+    for step in (1, 2, 3, 4):
         assert f"Step {step} of 6." in out
-    assert "Step 4 of 6." not in out
+    assert "Step 5 of 6." not in out
     assert out.rstrip().endswith("(session ended)"), out[-300:]
 
     # The next day: a new chat on the same store offers the saved step and resumes there.
@@ -199,9 +200,9 @@ def test_a_routine_in_the_terminal_is_picked_up_by_the_next_chat(
 
 def test_input_ending_in_a_routine_saves_the_place(env: dict[str, str], tmp_path: Path) -> None:
     store = f"sqlite:{tmp_path / 'progress.sqlite3'}"
-    lines = "ask trigger point coach for a routine for my calf\nno\nready\nnext\n"
+    lines = "ask trigger point coach for a routine for my calf\nno\nready\n"
     first = tpcoach("chat", "--store", store, "--fast", stdin=lines, env=env)
-    assert "Step 2 of" in first.stdout
+    assert "Step 2 of" in first.stdout  # step 1 flows on to step 2
     assert first.stdout.rstrip().endswith("(session ended: USER_INITIATED)"), first.stdout[-300:]
     second = tpcoach(
         "chat",

@@ -124,7 +124,7 @@ def test_every_fact_names_a_declared_source() -> None:
 def test_content_speaks_in_may_and_often_not_diagnoses() -> None:
     cat = catalogue()
     for muscle in cat.muscles.values():
-        assert not re.search(r"\byou have\b|\bdiagnos", muscle.refers, re.I), muscle.refers
+        assert not re.search(r"\byou have\b|\bdiagnos", muscle.referral, re.I), muscle.referral
     answer = " ".join(cat.responses["answer"].variants)
     assert re.search(r"\b(may|often|can)\b", answer)
 
@@ -167,7 +167,7 @@ def test_tpcoach_check_fails_on_a_broken_copy_listing_every_problem(tmp_path: Pa
 def response_keys_in_code() -> set[str]:
     """Response keys the code names: ``say("key"``, ``ask("key"``, ``words("key"``."""
     root = Path(__file__).resolve().parent.parent / "skill"
-    pattern = re.compile(r"\b(?:say|ask|words)\(\s*\"([a-z_]+)\"")
+    pattern = re.compile(r"\b(?:say|ask|words|written)\(\s*\"([a-z_]+)\"")
     keys: set[str] = set()
     for path in root.rglob("*.py"):
         keys |= set(pattern.findall(path.read_text(encoding="utf-8")))

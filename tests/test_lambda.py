@@ -97,3 +97,24 @@ def test_the_lambda_handler_answers_only_its_own_skill(monkeypatch: pytest.Monke
     assert answer["version"] == "1.0" and "outputSpeech" in answer["response"]
     with pytest.raises(AskSdkException):
         handle(launch_request(skill_id=OTHER_SKILL_ID), None)
+
+
+def test_the_entry_reads_every_request_shape_as_the_sdk_does() -> None:
+    """skill/fastserial.py: the same objects as ask-sdk-core's own serializer, faster."""
+    from ask_sdk_core.serialize import DefaultSerializer
+    from ask_sdk_model import RequestEnvelope
+
+    from skill.fastserial import Serializer
+
+    sdk, ours = DefaultSerializer(), Serializer()
+    shapes = sorted((ROOT / "tests" / "envelopes").glob("*.json"))
+    assert shapes
+    for path in shapes:
+        raw = path.read_text(encoding="utf-8")
+        theirs, mine = sdk.deserialize(raw, RequestEnvelope), ours.deserialize(raw, RequestEnvelope)
+        assert mine == theirs, path.name
+        assert sdk.serialize(mine) == sdk.serialize(theirs), path.name
+    # A timestamp that is not ISO 8601 still goes to dateutil, as before.
+    odd = '{"version": "1.0", "request": {"type": "LaunchRequest", "requestId": "r",'
+    odd += ' "timestamp": "Tue, 14 May 2025 09:21:44 GMT", "locale": "en-US"}}'
+    assert ours.deserialize(odd, RequestEnvelope) == sdk.deserialize(odd, RequestEnvelope)

@@ -33,9 +33,9 @@ def said(response: dict[str, Any]) -> list[str]:
 def to_step_three(client: Client) -> None:
     client.intent("RoutineIntent", {"muscle": SlotValue("tfl", id="tfl")})
     client.intent("AMAZON.NoIntent")
-    client.intent("ReadyIntent")
-    client.intent("AMAZON.NextIntent")
-    client.intent("AMAZON.NextIntent")
+    client.intent("ReadyIntent")  # steps 1 and 2: step 1 flows on
+    client.intent("AMAZON.NextIntent")  # steps 3 and 4: step 3 flows on to the hold
+    client.intent("AMAZON.PreviousIntent")  # step 3, alone
 
 
 def test_a_removed_file_is_reported_and_not_recreated_quietly(

@@ -135,6 +135,7 @@ def test_the_makefile_packages_a_function_that_answers(tmp_path: Path) -> None:
     assert sorted(path.name for path in artifact.iterdir()) == ["content", "skill"]
     assert (artifact / "skill" / "lambda_function.py").is_file()
     assert list((artifact / "content").glob("*.yaml")), "the content YAML was not packaged"
+    assert (artifact / "skill" / "content.compiled.json").is_file(), "no compiled content"
     assert not list(artifact.rglob("__pycache__"))
     env = {
         key: value
@@ -147,7 +148,7 @@ import skill, skill.content
 from skill import lambda_function
 answer = lambda_function.handler(json.loads(os.environ["EVENT"]), None)
 print(json.dumps({"skill": skill.__file__, "content": str(skill.content.DEFAULT_CONTENT_DIR),
-                  "speech": "outputSpeech" in answer["response"]}))
+                  "speech": "outputSpeech" in answer["response"], "yaml": "yaml" in sys.modules}))
 """
     run = subprocess.run(
         [sys.executable, "-c", code],
@@ -168,6 +169,7 @@ print(json.dumps({"skill": skill.__file__, "content": str(skill.content.DEFAULT_
     assert found["skill"].startswith(str(artifact)), "imported the repository, not the artifact"
     assert found["content"].startswith(str(artifact)), "content is read from outside the package"
     assert found["speech"]
+    assert not found["yaml"], "the packaged function read YAML: its compiled content is stale"
 
 
 def _requirement_names(lines: list[str]) -> set[str]:

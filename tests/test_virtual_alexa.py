@@ -69,7 +69,7 @@ SINGLE = [
         "why does the outside of my knee hurt",
         "PainIntent",
         {"region": "knee", "aspect": "outside"},
-        said=("answer", "it_band_myth", "offer_routine"),
+        said=("answer", "offer_routine"),
         muscles=("tfl",),
         pending="offer_routine",
         offered="tfl",
@@ -205,8 +205,8 @@ THE_TFL_ROUTINE = [
     Turn("why does the outside of my knee hurt", offered="tfl", pending="offer_routine"),
     Turn("yes", "AMAZON.YesIntent", pending="screen"),
     Turn("no", "AMAZON.NoIntent", pending="ready", routine="tfl"),
-    Turn("ready", "ReadyIntent", step=1),
-    *[Turn("next", "AMAZON.NextIntent", step=n) for n in range(2, 7)],
+    Turn("ready", "ReadyIntent", step=2),  # the setup step flows on into the next
+    *[Turn("next", "AMAZON.NextIntent", step=n) for n in (4, 5, 6)],
     Turn("stop", "AMAZON.StopIntent", open=False),
 ]
 
@@ -257,19 +257,20 @@ CONVERSATIONS: dict[str, list[Turn]] = {
             routine="tfl",
             equipment="lacrosse_ball",
         ),
-        Turn("okay I'm set", "ReadyIntent", said=("step_number",), step=1, pending=None),
-        Turn("next", "AMAZON.NextIntent", step=2),
-        Turn("next", "AMAZON.NextIntent", step=3),
-        Turn("go back", "AMAZON.PreviousIntent", step=2),
-        Turn("repeat", "AMAZON.RepeatIntent", said=("step_number",), step=2),
+        # Step 1 flows on to step 2, and step 3 to the hold of step 4 (routines.yaml "flow").
+        Turn(
+            "okay I'm set", "ReadyIntent", said=("step:tfl:1", "step:tfl:2"), step=2, pending=None
+        ),
+        Turn("next", "AMAZON.NextIntent", said=("hold_start", "hold_release"), step=4),
+        Turn("go back", "AMAZON.PreviousIntent", step=3),
+        Turn("repeat", "AMAZON.RepeatIntent", said=("step_number",), step=3),
         Turn(
             "play some music",
             "AMAZON.FallbackIntent",
             said=("routine_fallback",),
-            step=2,
+            step=3,
             open=True,
         ),
-        Turn("next", "AMAZON.NextIntent", step=3),
         Turn("next", "AMAZON.NextIntent", said=("hold_start", "hold_release"), step=4),
         Turn("next", "AMAZON.NextIntent", said=("reps_start", "reps_done"), step=5),
         Turn(
@@ -279,10 +280,8 @@ CONVERSATIONS: dict[str, list[Turn]] = {
             step=6,
             pending="other_side",
         ),
-        Turn("yes", "AMAZON.YesIntent", step=1, routine="tfl", side="right"),
-        Turn("start over", "AMAZON.StartOverIntent", step=1),
-        Turn("next", "AMAZON.NextIntent", step=2),
-        Turn("next", "AMAZON.NextIntent", step=3),
+        Turn("yes", "AMAZON.YesIntent", step=2, routine="tfl", side="right"),
+        Turn("start over", "AMAZON.StartOverIntent", said=("step:tfl:1",), step=2),
         Turn("next", "AMAZON.NextIntent", step=4),
         Turn("next", "AMAZON.NextIntent", step=5),
         Turn(
@@ -298,8 +297,7 @@ CONVERSATIONS: dict[str, list[Turn]] = {
     "pause, then resume in the next session": [
         Turn("how do I roll out my calf", pending="screen"),
         Turn("no", "AMAZON.NoIntent", pending="ready"),
-        Turn("ready", "ReadyIntent", step=1),
-        Turn("next", "AMAZON.NextIntent", step=2),
+        Turn("ready", "ReadyIntent", step=2),
         Turn("pause", "AMAZON.PauseIntent", said=("paused",), open=False),
         Turn(
             "open trigger point coach",
@@ -309,13 +307,13 @@ CONVERSATIONS: dict[str, list[Turn]] = {
         ),
         Turn("yes", "AMAZON.YesIntent", said=("screen_intro",), pending="screen"),
         Turn("nope", "AMAZON.NoIntent", said=("resuming",), step=2, routine="gastrocnemius"),
-        Turn("next", "AMAZON.NextIntent", step=3),
+        Turn("next", "AMAZON.NextIntent", step=4),
     ],
     "stop keeps the place": [
         Turn("how do I roll out my calf", pending="screen"),
         Turn("no", "AMAZON.NoIntent", pending="ready"),
-        Turn("I'm ready", "ReadyIntent", step=1),
-        Turn("next", "AMAZON.NextIntent", step=2),
+        Turn("I'm ready", "ReadyIntent", step=2),
+        Turn("next", "AMAZON.NextIntent", step=4),
         Turn("stop", "AMAZON.StopIntent", said=("stopped_kept",), open=False),
         Turn("open trigger point coach", "LaunchRequest", said=("offer_resume",)),
     ],

@@ -6,12 +6,12 @@ say by response key; none holds prose.
 
 from __future__ import annotations
 
-from skill.content import ANY_ASPECT, Muscle
+from skill.content import ANY_ASPECT, Location, Muscle
 from skill.content import Routine as RoutineContent
 from skill.handlers.base import Turn
 from skill.history import Place, Session, place_key
 from skill.resolve import Answer, Ask, NotUnderstood, Outcome
-from skill.speech import count_reps, hold, spoken_list, step_text, text
+from skill.speech import count_reps, hold, pause, spoken_list, step_text, text
 from skill.state import (
     ASPECT,
     FOLLOW_UP,
@@ -89,26 +89,70 @@ def answer_outcome(turn: Turn, outcome: Outcome) -> None:
 def answer(turn: Turn, ans: Answer) -> None:
     cat, state = turn.cat, turn.state
     muscles = [cat.muscles[m] for m in ans.muscles]
-    state.region, state.aspect = ans.region.id, ans.location.aspect
+    # A region with one location ("any" aspect) keeps no aspect: "any" names no aspect, and
+    # state naming one that does not exist is dropped on the next turn (a yes went unheard).
+    aspect = ans.location.aspect
+    state.region, state.aspect = ans.region.id, (None if aspect == ANY_ASPECT else aspect)
     state.side = ans.side or state.side
     state.muscles = [m.id for m in muscles]
     place = place_phrase(turn, ans.region.id, ans.location.aspect, state.side)
     first = muscles[0]
+    # One breath: the likely muscle, where it refers, the offer. The other suspects and the
+    # place's note wait for "tell me more" (tell_more); all of it, with sources, is on the card.
     if ans.condition:
         turn.say("answer_condition", condition=ans.condition.name, muscle=first.name)
     else:
         turn.say("answer", place=place, muscle=first.name)
     turn.add(text(first.refers))
-    if len(muscles) > 1:
-        turn.say("answer_also", muscles=[m.name for m in muscles[1:3]])
-    if ans.location.note:
-        turn.say(ans.location.note)
-    turn.card(
-        turn.words("card_answer", place=place, muscles=", ".join(m.name for m in muscles))
-        + "\n\n"
-        + "\n".join(f"- {m.name}: {m.refers}" for m in muscles)
-    )
+    turn.card(answer_card(turn, place, muscles, ans.location))
     offer_first_with_routine(turn, muscles, equipment=None)
+
+
+def answer_card(turn: Turn, place: str, muscles: list[Muscle], location: Location) -> str:
+    """Everything about the answer, to read: each suspect and where it refers, the place's
+    note, and the sources they come from."""
+    cat = turn.cat
+    lines = [
+        turn.words("card_answer", place=place, muscles=", ".join(m.name for m in muscles)),
+        "",
+        *(f"- {m.name}: {m.referral}" for m in muscles),
+    ]
+    if location.note:
+        lines += ["", turn.written(location.note)]
+    ids = [r.source for r in location.muscles] + [m.source for m in muscles]
+    titles = [cat.sources[i].title for i in dict.fromkeys(ids) if i in cat.sources]
+    lines += ["", turn.written("card_sources"), *(f"- {t}" for t in titles)]
+    return "\n".join(lines)
+
+
+ANSWER_KEYS = ("answer", "answer_condition", "answer_muscle")
+
+
+def tell_more(turn: Turn) -> bool:
+    """ "Tell me more" just after an answer: the other suspects and the place's note, then the
+    same offer again. False when the last turn was no such answer (or told them already)."""
+    cat, state = turn.cat, turn.state
+    if state.pending != OFFER_ROUTINE or state.offered is None:
+        return False
+    if not set(ANSWER_KEYS) & set(state.said):
+        return False
+    location = None
+    region = cat.regions.get(state.region or "")
+    if region is not None and "answer_muscle" not in state.said:
+        location = region.locations.get(state.aspect or "") or region.single_location
+    first = cat.muscles[state.muscles[0]] if state.muscles else None
+    others = [cat.muscles[m].name for m in state.muscles[1:3] if m in cat.muscles]
+    note = location.note if location else None
+    if not (first and first.more) and not others and not note:
+        return False
+    if first and first.more:
+        turn.add(text(first.more))
+    if others:
+        turn.say("answer_also", muscles=others)
+    if note:
+        turn.say(note)
+    offer_routine(turn, cat.muscles[state.offered], state.equipment, OFFER_ROUTINE)
+    return True
 
 
 def answer_muscle(turn: Turn, muscle: Muscle) -> None:
@@ -116,7 +160,7 @@ def answer_muscle(turn: Turn, muscle: Muscle) -> None:
     turn.state.muscles = [muscle.id]
     turn.say("answer_muscle", muscle=muscle.name)
     turn.add(text(muscle.refers))
-    turn.card(f"{muscle.name}: {muscle.refers}")
+    turn.card(f"{muscle.name}: {muscle.referral}")
     offer_first_with_routine(turn, [muscle], equipment=None)
 
 
@@ -158,7 +202,7 @@ def more_muscles(turn: Turn) -> None:
     names = [turn.cat.muscles[m].name for m in rest[:3]]
     turn.say("more_muscles", muscles=names)
     turn.card(
-        "\n".join(f"- {turn.cat.muscles[m].name}: {turn.cat.muscles[m].refers}" for m in rest)
+        "\n".join(f"- {turn.cat.muscles[m].name}: {turn.cat.muscles[m].referral}" for m in rest)
     )
     offer_next_muscle(turn, after=current or rest[0])
 
@@ -254,14 +298,7 @@ def fetch(turn: Turn) -> None:
     muscle = turn.cat.muscles[routine.muscle]
     warn(turn, content)
     needs = spoken_list([turn.words(f"need_{n}") for n in content.needs], "and")
-    turn.say(
-        "fetch",
-        equipment=turn.cat.equipment[routine.equipment].name,
-        needs=needs,
-        muscle=muscle.name,
-        your=your(routine.side),
-        total=len(content.steps),
-    )
+    turn.say("fetch", equipment=turn.cat.equipment[routine.equipment].name, needs=needs)
     turn.ask("fetch_short")
     turn.state.ask(READY)
     # Saved now: fetching a ball can outlast the microphone, and the place should survive it.
@@ -308,33 +345,42 @@ def valid_progress(turn: Turn, routine: Routine | None) -> Routine | None:
 # --------------------------------------------------------------------------- steps
 
 
-def speak_step(turn: Turn, *, announce_resume: bool = False) -> None:
-    """Say the current step: number and total, one instruction, the timed hold or counted reps."""
+def speak_step(turn: Turn, *, announce_resume: bool = False, flow: bool = False) -> None:
+    """Say the current step: number and total, one instruction, the timed hold or counted reps.
+
+    With ``flow`` (moving forward), a step that needs no decision (``flow:`` in routines.yaml)
+    is followed, after its pause, by the next step in the same answer.
+    """
     state = turn.state
     routine = state.routine
     assert routine is not None
     routine.started = True
     content = routine_content(turn, routine)
     total = len(content.steps)
-    step = content.steps[routine.step]
     muscle = turn.cat.muscles[routine.muscle]
     equipment = turn.cat.equipment[routine.equipment].name
     if announce_resume:
         turn.say("resuming", muscle=muscle.name, your=your(routine.side))
         if routine.step == 0:
             warn(turn, content)
-    turn.say("step_number", number=routine.step + 1, total=total)
-    turn.add(text(step_text(step, routine.side, equipment)))
-    if step.seconds:
-        turn.add(hold(turn.renderer, step.seconds))
-    elif step.reps:
-        turn.say("reps_start")
-        turn.add(count_reps(step.reps))
-        turn.say("reps_done")
-    turn.said.append(f"step:{routine.muscle}:{routine.step + 1}")
-    if routine.step == total - 1:
-        finish_routine(turn)
-        return
+    while True:
+        step = content.steps[routine.step]
+        turn.say("step_number", number=routine.step + 1, total=total)
+        turn.add(text(step_text(step, routine.side, equipment)))
+        if step.seconds:
+            turn.add(hold(turn.renderer, step.seconds))
+        elif step.reps:
+            turn.say("reps_start")
+            turn.add(count_reps(step.reps))
+            turn.say("reps_done")
+        turn.said.append(f"step:{routine.muscle}:{routine.step + 1}")
+        if routine.step == total - 1:
+            finish_routine(turn)
+            return
+        if not (flow and step.flow):
+            break
+        turn.add(pause(step.flow))
+        routine.step += 1
     turn.say("say_next")
     turn.ask("step_reprompt")
     state.ask(None)
@@ -380,11 +426,11 @@ def other_side(turn: Turn) -> None:
     assert routine is not None
     routine.side = {"left": "right", "right": "left"}.get(routine.side or "")
     routine.step = 0
-    speak_step(turn)
+    speak_step(turn, flow=True)
 
 
-def move(turn: Turn, to: int) -> None:
-    """Go to a step (clamped to the routine) and say it."""
+def move(turn: Turn, to: int, *, flow: bool = False) -> None:
+    """Go to a step (clamped to the routine) and say it; ``flow`` when moving forward."""
     routine = turn.state.routine
     assert routine is not None
     total = len(routine_content(turn, routine).steps)
@@ -392,19 +438,12 @@ def move(turn: Turn, to: int) -> None:
         turn.say("at_first_step")
         to = 0
     routine.step = min(to, total - 1)
-    speak_step(turn)
+    speak_step(turn, flow=flow)
 
 
 def offer_resume(turn: Turn, progress: Routine) -> None:
-    total = len(routine_content(turn, progress).steps)
     muscle = turn.cat.muscles[progress.muscle]
-    turn.say(
-        "offer_resume",
-        number=progress.step + 1,
-        total=total,
-        muscle=muscle.name,
-        your=your(progress.side),
-    )
+    turn.say("offer_resume", number=progress.step + 1, muscle=muscle.name, your=your(progress.side))
     turn.ask("offer_resume_short")
     turn.state.ask(RESUME)
 

@@ -10,6 +10,7 @@ from skill.handlers.actions import (
     offer_next_muscle,
     place_phrase,
     start_routine,
+    tell_more,
 )
 from skill.handlers.base import Handler, Turn
 from skill.resolve import NOTHING, Heard, NotUnderstood, resolve_muscle, resolve_place, vocabulary
@@ -112,12 +113,15 @@ class AskFallbackHandler(Handler):
 
 
 class MoreHandler(Handler):
-    """ "What else could it be", "the next one", "tell me more": the other suspects."""
+    """ "Tell me more", "what else could it be", "the next one": just after an answer, the rest
+    of it (the other suspects, the place's note) and the same offer; after that, the next
+    suspect's offer."""
 
     intents = ("MoreIntent",)
 
     def respond(self, turn: Turn) -> None:
-        more_muscles(turn)
+        if not tell_more(turn):
+            more_muscles(turn)
 
 
 HANDLERS: tuple[Handler, ...] = (

@@ -7,23 +7,21 @@ request in the same state, so first-match dispatch never hides a mistake.
 
 from __future__ import annotations
 
-import random
 from collections.abc import Callable, Iterable
 
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import get_request_type
 from ask_sdk_model import Response
-from ask_sdk_model.slu.entityresolution import StatusCode
 from ask_sdk_model.ui import SimpleCard
 
 from skill.content import Catalogue, catalogue
 from skill.resolve import NOTHING, Heard
-from skill.speech import MAX_SPEECH_CHARS, Renderer, Speech, clean, join, pause
+from skill.speech import MAX_SPEECH_CHARS, Renderer, Speech, Variants, clean, join, pause
 from skill.state import Memory, State, has_session, load_state, request_day, store_state
 from skill.understand import Meaning, meaning_of
 
-_rng = random.Random()
+_rng = Variants()
 
 # The longest slot text used: longer than any place, muscle or question a listener says.
 MAX_HEARD_CHARS = 160
@@ -45,6 +43,9 @@ def slot_heard(handler_input: HandlerInput, name: str) -> Heard:
     words = clean(value, MAX_HEARD_CHARS)
     if not words:
         return NOTHING
+    # Here, not at the top: a LaunchRequest (the usual cold start) reads no slot.
+    from ask_sdk_model.slu.entityresolution import StatusCode
+
     resolutions = getattr(slot, "resolutions", None)
     for authority in getattr(resolutions, "resolutions_per_authority", None) or []:
         status = getattr(getattr(authority, "status", None), "code", None)
@@ -56,6 +57,17 @@ def slot_heard(handler_input: HandlerInput, name: str) -> Heard:
 
 
 MEANING_KEY = "tpc_meaning"
+STATE_KEY = "tpc_state"
+
+
+def seen_state(handler_input: HandlerInput) -> State:
+    """The state the request brought, read once for every handler that asks whether it takes
+    the request. Only to look at: a Turn reads its own copy to change."""
+    attrs = handler_input.attributes_manager.request_attributes
+    found = attrs.get(STATE_KEY)
+    if not isinstance(found, State):
+        found = attrs[STATE_KEY] = load_state(handler_input)
+    return found
 
 
 def read_request(handler_input: HandlerInput) -> Meaning:
@@ -65,7 +77,7 @@ def read_request(handler_input: HandlerInput) -> Meaning:
     name = str(getattr(intent, "name", "") or "")
     slot_names = list((getattr(intent, "slots", None) or {}).keys())
     heard = {n: slot_heard(handler_input, n) for n in slot_names}
-    return meaning_of(catalogue(), name, heard, load_state(handler_input).pending)
+    return meaning_of(catalogue(), name, heard, seen_state(handler_input).pending)
 
 
 def meaning(handler_input: HandlerInput) -> Meaning:
@@ -127,6 +139,10 @@ class Turn:
 
     def words(self, key: str, **values: object) -> str:
         return self.renderer.words(key, **values)
+
+    def written(self, key: str, **values: object) -> str:
+        """Words for the card only: not counted among what the turn said."""
+        return self.renderer.written(key, **values)
 
     def say(self, key: str, **values: object) -> None:
         self._speech.append(self.renderer.say(key, **values))
@@ -240,7 +256,7 @@ class Handler(AbstractRequestHandler):
             return False
         if self.intents and meaning_name(handler_input) not in self.intents:
             return False
-        return self.accepts(load_state(handler_input))
+        return self.accepts(seen_state(handler_input))
 
     def handle(self, handler_input: HandlerInput) -> Response:
         turn = Turn(handler_input)
@@ -255,4 +271,13 @@ def intents_of(handlers: Iterable[Handler]) -> set[str]:
     return {i for h in handlers for i in h.intents}
 
 
-__all__ = ["Handler", "Turn", "heard", "intents_of", "meaning", "meaning_name", "sessionless"]
+__all__ = [
+    "Handler",
+    "Turn",
+    "heard",
+    "intents_of",
+    "meaning",
+    "meaning_name",
+    "seen_state",
+    "sessionless",
+]

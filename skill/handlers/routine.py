@@ -18,7 +18,7 @@ from skill.handlers.actions import (
     start_routine,
     valid_progress,
 )
-from skill.handlers.base import Handler, Turn, meaning_name
+from skill.handlers.base import Handler, Turn, meaning_name, seen_state
 from skill.resolve import (
     Heard,
     NotUnderstood,
@@ -27,7 +27,7 @@ from skill.resolve import (
     resolve_simple,
     vocabulary,
 )
-from skill.state import ASPECT, OTHER_SIDE, READY, REGION, RESUME, State, load_state
+from skill.state import ASPECT, OTHER_SIDE, READY, REGION, RESUME, State
 
 NEXT = "AMAZON.NextIntent"
 PREVIOUS = "AMAZON.PreviousIntent"
@@ -86,7 +86,7 @@ class ReadyHandler(Handler):
     def respond(self, turn: Turn) -> None:
         assert turn.state.routine is not None
         turn.state.routine.step = 0
-        speak_step(turn)
+        speak_step(turn, flow=True)
 
 
 class NavigationHandler(Handler):
@@ -101,7 +101,7 @@ class NavigationHandler(Handler):
     def can_handle(self, handler_input: HandlerInput) -> bool:
         if not super().can_handle(handler_input):
             return False
-        state = load_state(handler_input)
+        state = seen_state(handler_input)
         waiting = state.pending == READY and state.routine is not None
         # "next" and "ready" while waiting for the fetch belong to ReadyHandler.
         return not (waiting and meaning_name(handler_input) in (NEXT, "ReadyIntent"))
@@ -123,7 +123,7 @@ class NavigationHandler(Handler):
             if intent == REPEAT:
                 reask(turn)
             else:
-                move(turn, 0)
+                move(turn, 0, flow=True)
             return
         if not running(state):
             if intent == REPEAT and reask(turn):
@@ -147,11 +147,11 @@ class NavigationHandler(Handler):
                 if not reask(turn):
                     offer_next_muscle(turn, after=routine.muscle)
                 return
-            move(turn, routine.step + 1)
+            move(turn, routine.step + 1, flow=True)
         elif intent == PREVIOUS:
             move(turn, routine.step - 1)
         elif intent == START_OVER:
-            move(turn, 0)
+            move(turn, 0, flow=True)
         else:
             move(turn, routine.step)
 

@@ -3,7 +3,6 @@ questions about trigger points themselves."""
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable
 
 from ask_sdk_core.dispatch_components import AbstractExceptionHandler
@@ -22,7 +21,7 @@ from skill.handlers.actions import (
 from skill.handlers.base import Handler, Turn, meaning_name
 from skill.handlers.system import CONVERSATION_TYPES, cannot_fulfill, silence, turn_free_words
 from skill.resolve import match_word, vocabulary
-from skill.safelog import describe, loggable
+from skill.safelog import describe, loggable, logger
 from skill.speech import text
 from skill.state import (
     ASPECT,
@@ -38,7 +37,7 @@ from skill.state import (
     load_state,
 )
 
-log = logging.getLogger(__name__)
+log = logger(__name__)  # logging is imported when something is logged
 
 
 class LaunchHandler(Handler):
@@ -63,11 +62,14 @@ class LaunchHandler(Handler):
             return
         if saved.known:
             turn.say("welcome_back")
+            turn.say("ask_region_short")
         else:
+            # One breath; what the skill does and the whole disclaimer are on the card.
             turn.say("welcome_new")
-            turn.add(text(turn.cat.safety.disclaimer.text))
+            turn.say("ask_region")
+            welcome = turn.written("card_welcome")
+            turn.card(f"{welcome}\n\n{turn.cat.safety.disclaimer.text}")
             turn.memory.update()
-        turn.say("ask_region")
         turn.ask("ask_region_short")
         turn.state.ask(REGION)
 
