@@ -74,9 +74,10 @@ def test_a_leads_word_said_for_any_of_its_carriers_changes_no_known_phrase(
             for phrase in known_phrases(cat):
                 if phrase == carrier or phrase.startswith(carrier + " "):
                     again = lead.word + phrase[len(carrier) :]
-                    if meaning_key(cat, understand(cat, again)) != meaning_key(
-                        cat, understand(cat, phrase)
-                    ):
+                    heard = understand(cat, again)
+                    if phrase in cat.safety.not_signs and heard.intent == SYMPTOM:
+                        continue  # a look-alike said first may warn needlessly, never miss
+                    if meaning_key(cat, heard) != meaning_key(cat, understand(cat, phrase)):
                         changed.append(f"{lead.intent}: {phrase!r} -> {again!r}")
     assert not changed, changed
     # several words share a lead where that is safe, and a look-alike keeps its own
@@ -97,6 +98,8 @@ def test_every_content_phrase_said_first_reaches_an_intent_with_its_words(
         for text in (phrase, f"{phrase} since the weekend"):
             intent, meaning = heard(cat, model, text)
             expected = meaning_key(cat, understand(cat, text))
+            if phrase in cat.safety.not_signs and getattr(meaning, "intent", "") == SYMPTOM:
+                continue  # a look-alike said first may warn needlessly, never miss
             if intent == FALLBACK or meaning_key(cat, meaning) != expected:  # type: ignore[arg-type]
                 lost.append(f"{text!r} -> {intent}")
     assert not lost, lost[:20]
