@@ -398,18 +398,20 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
         "--half",
-        choices=("dev", "test", "redflags", "both", "all"),
+        choices=("dev", "test", "redflags", "redflags2", "redflags-holdout", "both", "all"),
         default="both",
-        help="both: dev and test; redflags: the red-flag development set; all: the three",
+        help="both: dev and test; redflags, redflags2: the red-flag development sets;"
+        " redflags-holdout: the red-flag held-out set; all: every one",
     )
     parser.add_argument("--client", choices=("nlu", "va", "both"), default="both")
     parser.add_argument(
         "--failures", action="store_true", help="list the failing entries (never of the test half)"
     )
     args = parser.parse_args()
-    halves = {"both": ("dev", "test"), "all": ("dev", "redflags", "test")}.get(
-        args.half, (args.half,)
-    )
+    halves = {
+        "both": ("dev", "test"),
+        "all": ("dev", "redflags", "redflags2", "test", "redflags-holdout"),
+    }.get(args.half, (args.half,))
     clients = ("nlu", "va") if args.client == "both" else (args.client,)
     for half in halves:
         entries = load(half)
@@ -417,7 +419,7 @@ def main() -> None:
             outcomes = run_nlu(entries) if client == "nlu" else run_va(entries)
             passed = [judge(e, o) for e, o in zip(entries, outcomes, strict=True)]
             print(table(f"{half} through {client}", entries, passed))
-            if args.failures and half != "test":
+            if args.failures and half in ("dev", "redflags", "redflags2"):
                 for entry, outcome, ok in zip(entries, outcomes, passed, strict=True):
                     if not ok:
                         print(

@@ -167,6 +167,8 @@ class Condition:
     region: str
     aspect: str
     source: str
+    # said before the answer, where the name may mean more than knots ("sciatica": a nerve)
+    first: Sourced | None = None
 
 
 @record
@@ -836,8 +838,17 @@ def _build(readers: Mapping[str, _Reader], problems: list[Problem]) -> Catalogue
             reg.problem(reg.line_of(node, "region"), f"unknown region '{rid}'")
         elif rid and aspect not in regions[rid].locations:
             reg.problem(reg.line_of(node, "aspect"), f"region '{rid}' has no location '{aspect}'")
+        first = None
+        first_node = node.get("first")
+        if first_node is not None and not isinstance(first_node, _Map):
+            reg.problem(reg.line_of(node, "first"), "'first' must be a mapping (text, source)")
+        elif first_node is not None:
+            first_text = reg.get_str(first_node, "text")
+            first_src = check_source(reg, first_node)
+            if first_text:
+                first = Sourced(first_text, first_src)
         if cid and name and rid:
-            conditions[cid] = Condition(cid, name, ws, rid, aspect, src)
+            conditions[cid] = Condition(cid, name, ws, rid, aspect, src, first)
 
     # safety
     screen = None

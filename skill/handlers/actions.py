@@ -100,6 +100,8 @@ def answer(turn: Turn, ans: Answer) -> None:
     # One breath: the likely muscle, where it refers, the offer. The other suspects and the
     # place's note wait for "tell me more" (tell_more); all of it, with sources, is on the card.
     if ans.condition:
+        if ans.condition.first is not None:
+            turn.add(text(ans.condition.first.text))  # a nerve, not only knots: said first
         turn.say("answer_condition", condition=ans.condition.name, muscle=first.name)
     else:
         turn.say("answer", place=place, muscle=first.name)
