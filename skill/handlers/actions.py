@@ -99,13 +99,17 @@ def answer(turn: Turn, ans: Answer) -> None:
     first = muscles[0]
     # One breath: the likely muscle, where it refers, the offer. The other suspects and the
     # place's note wait for "tell me more" (tell_more); all of it, with sources, is on the card.
+    said_first = ans.condition is not None and ans.condition.first is not None
     if ans.condition:
         if ans.condition.first is not None:
-            turn.add(text(ans.condition.first.text))  # a nerve, not only knots: said first
+            # What knots cannot explain (a nerve, a pressure problem) comes first; to keep the
+            # answer one breath, where the muscle refers is then on the card only.
+            turn.add(text(ans.condition.first.text))
         turn.say("answer_condition", condition=ans.condition.name, muscle=first.name)
     else:
         turn.say("answer", place=place, muscle=first.name)
-    turn.add(text(first.refers))
+    if not said_first:
+        turn.add(text(first.refers))
     turn.card(answer_card(turn, place, muscles, ans.location))
     offer_first_with_routine(turn, muscles, equipment=None)
 
