@@ -124,6 +124,17 @@ class Outcome:
     response: dict[str, Any] | None
     before: dict[str, Any]  # the state before the entry was said
     error: str | None = None
+    request: dict[str, Any] | None = None  # the request the entry's words became
+
+    @property
+    def carried_words(self) -> bool:
+        """Whether the words reached the skill: an intent other than Fallback, with a slot
+        that heard some of them (the safety gate can only read what arrives)."""
+        req = (self.request or {}).get("request") or {}
+        intent = req.get("intent") or {}
+        if req.get("type") != "IntentRequest" or intent.get("name") == "AMAZON.FallbackIntent":
+            return False
+        return any((slot or {}).get("value") for slot in (intent.get("slots") or {}).values())
 
     @property
     def state(self) -> dict[str, Any]:
@@ -293,7 +304,8 @@ def run_nlu(entries: list[dict[str, Any]]) -> list[Outcome]:
             before = _state_of(exchanges[-1][1] if exchanges else None)
         exchanges = utter(client, model.understand(entry["say"]))
         response = exchanges[-1][1] if exchanges else None
-        outcomes.append(Outcome(response, before))
+        request = exchanges[-1][0] if exchanges else None
+        outcomes.append(Outcome(response, before, request=request))
     return outcomes
 
 
@@ -364,7 +376,9 @@ def run_va(entries: list[dict[str, Any]]) -> list[Outcome]:
                     where = "" if len(turns) == expected else f"(context turn {len(turns)}) "
                     outcomes[i] = Outcome(None, before, where + str(turns[-1].get("error")))
                 else:
-                    outcomes[i] = Outcome(turns[-1].get("response"), before)
+                    outcomes[i] = Outcome(
+                        turns[-1].get("response"), before, request=turns[-1].get("request")
+                    )
     return [o for o in outcomes if o is not None]
 
 
@@ -419,6 +433,17 @@ def main() -> None:
             outcomes = run_nlu(entries) if client == "nlu" else run_va(entries)
             passed = [judge(e, o) for e, o in zip(entries, outcomes, strict=True)]
             print(table(f"{half} through {client}", entries, passed))
+            flagged = [
+                o
+                for e, o in zip(entries, outcomes, strict=True)
+                if "red_flag" in e["expect"] and e["expect"]["red_flag"] != "none"
+            ]
+            if flagged:
+                carried = sum(o.carried_words for o in flagged)
+                print(
+                    f"  red-flag sentences that reached the skill with their words:"
+                    f" {carried}/{len(flagged)}"
+                )
             if args.failures and half in ("dev", "redflags", "redflags2"):
                 for entry, outcome, ok in zip(entries, outcomes, passed, strict=True):
                     if not ok:
