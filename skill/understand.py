@@ -329,7 +329,15 @@ def understand(cat: Catalogue, text: str, pending: str | None = None) -> Meaning
     if whole is not None and not (asked_place and (places or aspects)):
         return _answer(whole, pending, side, norm)
 
-    equipment = _content(rest, vocab.equipment)
+    # A tool said with a "no" before it is the one the runner lacks: "I don't have a ball, can I
+    # do it with my roller" asks for the roller.
+    # "I haven't got a roller" asks for the other tool, when there is just one other.
+    tools = _content(rest, vocab.equipment)
+    equipment = [e for e in tools if not _negated(toks, e[0])]
+    lacking = {e[2] for e in tools} - {e[2] for e in equipment}
+    others = [t for t in cat.equipment if t not in lacking]
+    if tools and not equipment and len(others) == 1:
+        equipment = [(tools[0][0], tools[0][1], others[0])]
     wants_routine = bool(_spans(toks, lex.routine))
     slots: dict[str, Heard] = {}
     if side:

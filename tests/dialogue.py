@@ -217,6 +217,11 @@ def check(
             fail(f"expected {name} {expect[name]!r}, got {state.get(name)!r}")
     if "routine" in expect and routine.get("muscle") != expect["routine"]:
         fail(f"expected routine {expect['routine']!r}, got {routine.get('muscle')!r}")
+    if "routine_equipment" in expect and routine.get("equipment") != expect["routine_equipment"]:
+        fail(
+            f"expected routine equipment {expect['routine_equipment']!r},"
+            f" got {routine.get('equipment')!r}"
+        )
     if "routine_side" in expect and routine.get("side") != expect["routine_side"]:
         fail(f"expected routine side {expect['routine_side']!r}, got {routine.get('side')!r}")
     if "step" in expect:
