@@ -490,27 +490,24 @@ class _Reader:
             return None
         return value
 
-    def get_words(self, node: _Map, key: str, *, required: bool = True) -> tuple[str, ...]:
+    def _texts(self, node: _Map, key: str, *, required: bool) -> list[str]:
         value = node.get(key)
         if value is None:
             if required:
                 self.problem(node.line, f"missing '{key}'")
-            return ()
+            return []
         if not isinstance(value, list) or not all(isinstance(w, str) and w.strip() for w in value):
             self.problem(self.line_of(node, key), f"'{key}' must be a list of text")
-            return ()
-        return tuple(normalise(w) for w in value)
+            return []
+        return [str(w) for w in value]
+
+    def get_words(self, node: _Map, key: str, *, required: bool = True) -> tuple[str, ...]:
+        return tuple(normalise(w) for w in self._texts(node, key, required=required))
 
     def get_signs(self, node: _Map, key: str) -> tuple[str, ...]:
         """A list of sign phrases, a starred word standing for its forms ("pop*")."""
-        value = node.get(key)
-        if value is None:
-            return ()
-        if not isinstance(value, list) or not all(isinstance(w, str) and w.strip() for w in value):
-            self.problem(self.line_of(node, key), f"'{key}' must be a list of text")
-            return ()
         out: dict[str, None] = {}
-        for w in value:
+        for w in self._texts(node, key, required=False):
             for form in expand_stars(" ".join(w.lower().split())):
                 out.setdefault(normalise(form), None)
         return tuple(out)

@@ -733,7 +733,7 @@ def splits_a_sign(cat: Catalogue, sample: str) -> str | None:
     the sample's own words, so in "my {region} aches" the words "my shin and bone aches" would
     reach the skill as "shin and bone": a sign that runs from a slot into the sample's words
     (or lies in them) would be lost."""
-    parts = nlu._parts(sample)
+    parts = nlu.sample_parts(sample)
     runs: list[tuple[bool, bool, list[str]]] = []  # (slot before, slot after, words)
     current: list[str] = []
     before = False

@@ -135,7 +135,7 @@ class Model:
 _SLOT = re.compile(r"\{(\w+)\}")
 
 
-def _parts(sample: str) -> tuple[tuple[bool, str], ...]:
+def sample_parts(sample: str) -> tuple[tuple[bool, str], ...]:
     out: list[tuple[bool, str]] = []
     for i, piece in enumerate(_SLOT.split(sample)):
         if i % 2:
@@ -183,7 +183,7 @@ def compile_model(data: Mapping[str, Any], *, native: bool = True) -> Model:
         if s not in declared[i]
     ]
     for order, (intent_name, text) in enumerate(texts):
-        parts = _parts(text)
+        parts = sample_parts(text)
         lits = [w for is_slot, w in parts if not is_slot]
         samples.append(
             Sample(

@@ -454,6 +454,23 @@ def offer_resume(turn: Turn, progress: Routine) -> None:
     turn.state.ask(RESUME)
 
 
+def carry_on(turn: Turn) -> None:
+    """After an aside (a topic, the summary, a "no" to forgetting): the question still open,
+    else the step of the routine under way, else where it hurts."""
+    pending = turn.state.pending
+    if reask(turn):
+        turn.state.pending = pending
+        return
+    routine = turn.state.routine
+    if routine is not None and routine.started:
+        turn.say("routine_fallback", number=routine.step + 1)
+        turn.ask("step_reprompt")
+        return
+    turn.say("anything_else")
+    turn.ask("ask_region_short")
+    turn.state.ask(REGION)
+
+
 def reask(turn: Turn) -> bool:
     """Ask the pending question again; False when nothing is pending."""
     state = turn.state

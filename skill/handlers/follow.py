@@ -12,8 +12,8 @@ from datetime import date
 from skill.handlers.actions import (
     ask_worse_screen,
     asked_place,
+    carry_on,
     offer_again,
-    reask,
     see_pt_now,
     where,
     your,
@@ -88,18 +88,7 @@ class ProgressHandler(Handler):
 
     def respond(self, turn: Turn) -> None:
         summarise(turn)
-        pending = turn.state.pending
-        if reask(turn):
-            turn.state.pending = pending
-            return
-        routine = turn.state.routine
-        if routine is not None and routine.started:
-            turn.say("routine_fallback", number=routine.step + 1)
-            turn.ask("step_reprompt")
-            return
-        turn.say("anything_else")
-        turn.ask("ask_region_short")
-        turn.state.ask(REGION)
+        carry_on(turn)
 
 
 def _day_name(day: str) -> str:
@@ -195,15 +184,8 @@ class ForgetNoHandler(Handler):
 
     def respond(self, turn: Turn) -> None:
         turn.say("forget_declined")
-        routine = turn.state.routine
-        if routine is not None and routine.started:
-            turn.say("routine_fallback", number=routine.step + 1)
-            turn.ask("step_reprompt")
-            turn.state.ask(None)
-            return
-        turn.say("anything_else")
-        turn.ask("ask_region_short")
-        turn.state.ask(REGION)
+        turn.state.ask(None)  # answered: nothing of it is asked again
+        carry_on(turn)
 
 
 HANDLERS: tuple[Handler, ...] = (

@@ -12,6 +12,7 @@ from ask_sdk_model import Response
 
 from skill.handlers.actions import (
     ask_follow_up,
+    carry_on,
     due_place,
     offer_resume,
     reask,
@@ -91,13 +92,7 @@ class AboutHandler(Handler):
         else:
             turn.add(text(topic.text))
             turn.card(topic.text, title=topic.name.capitalize())
-        pending = turn.state.pending
-        if reask(turn):
-            turn.state.pending = pending
-            return
-        turn.say("anything_else")
-        turn.ask("ask_region_short")
-        turn.state.ask(REGION)
+        carry_on(turn)
 
 
 class HelpHandler(Handler):
