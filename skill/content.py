@@ -343,6 +343,11 @@ class Language:
     out_of_domain: tuple[str, ...]
     body_words: Mapping[str, tuple[str, ...]]  # "leg" -> region ids to offer
     locale_say: Mapping[str, Mapping[str, str]]  # locale -> spoken word -> the locale's word
+    # Typed sample templates (``typed``): fill name -> phrases, and the templates of TellIntent
+    # and RoutineIntent; `tpcoach build-model` fills and filters them.
+    typed_fills: Mapping[str, tuple[str, ...]]
+    typed_tell: tuple[str, ...]
+    typed_routine: tuple[str, ...]
 
 
 @record(eq=False)  # hashed by identity: one catalogue per load
@@ -500,6 +505,10 @@ class _Reader:
             self.problem(self.line_of(node, key), f"'{key}' must be a list of text")
             return []
         return [str(w) for w in value]
+
+    def get_texts(self, node: _Map, key: str) -> tuple[str, ...]:
+        """A required list of text, as written (spacing tidied, case kept)."""
+        return tuple(" ".join(w.split()) for w in self._texts(node, key, required=True))
 
     def get_words(self, node: _Map, key: str, *, required: bool = True) -> tuple[str, ...]:
         return tuple(normalise(w) for w in self._texts(node, key, required=required))
@@ -1139,7 +1148,63 @@ def _language(utt: _Reader, regions: Mapping[str, Region]) -> Language:
         out_of_domain=utt.get_words(root, "out_of_domain"),
         body_words=MappingProxyType(body),
         locale_say=MappingProxyType(say),
+        **_typed(utt),
     )
+
+
+# The slots a typed template may name, by the intent whose samples it becomes.
+TYPED_SLOTS = {
+    "tell": frozenset({"region", "aspect", "side", "condition", "muscle", "equipment", "topic"}),
+    "routine": frozenset({"muscle", "side", "equipment"}),
+}
+_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+
+
+def _typed(utt: _Reader) -> dict[str, Any]:
+    """``typed``: fills (capitalised names, each a list of phrases that may name slots) and the
+    templates of each intent, grouped by what they say; every placeholder is a slot the intent
+    has or a fill, and each sample is kept as written (Alexa reads its case)."""
+    node = utt.get_map(utt.root, "typed") if "typed" in utt.root else None
+    node = node or _empty_map()  # optional: a model without typed samples
+    fills_node = (utt.get_map(node, "fills") if "fills" in node else None) or _empty_map()
+    every_slot = TYPED_SLOTS["tell"] | TYPED_SLOTS["routine"]
+
+    def texts(
+        parent: _Map, key: str, allowed: frozenset[str], fills: Mapping[str, Any]
+    ) -> list[str]:
+        out = []
+        line = utt.line_of(parent, key)
+        for text in utt.get_texts(parent, key):
+            for name in _PLACEHOLDER.findall(text):
+                if name not in allowed and name not in fills:
+                    utt.problem(
+                        line,
+                        f"typed: '{{{name}}}' in '{text}' is neither a slot here "
+                        f"({', '.join(sorted(allowed))}) nor a fill",
+                    )
+            if text.count("{") != text.count("}"):
+                utt.problem(line, f"typed: unbalanced braces in '{text}'")
+            out.append(" ".join(text.split()))
+        return out
+
+    fills: dict[str, tuple[str, ...]] = {}
+    for key in fills_node:
+        if not key.isupper():
+            utt.problem(fills_node.key_lines[key], f"typed: a fill's name is in capitals ('{key}')")
+            continue
+        fills[key] = tuple(texts(fills_node, key, every_slot, {}))
+    groups: dict[str, tuple[str, ...]] = {}
+    for intent_key, allowed in TYPED_SLOTS.items():
+        part = (utt.get_map(node, intent_key) if intent_key in node else None) or _empty_map()
+        found: list[str] = []
+        for key in part:
+            found += texts(part, key, allowed, fills)
+        groups[intent_key] = tuple(dict.fromkeys(found))
+    return {
+        "typed_fills": MappingProxyType(fills),
+        "typed_tell": groups["tell"],
+        "typed_routine": groups["routine"],
+    }
 
 
 def _follow_up(saf: _Reader, check_source: Any) -> FollowUp | None:
