@@ -348,6 +348,7 @@ class Language:
     typed_fills: Mapping[str, tuple[str, ...]]
     typed_tell: tuple[str, ...]
     typed_routine: tuple[str, ...]
+    locale_hear: Mapping[str, tuple[str, ...]]  # locale -> its own typed TellIntent templates
 
 
 @record(eq=False)  # hashed by identity: one catalogue per load
@@ -1122,6 +1123,8 @@ def _language(utt: _Reader, regions: Mapping[str, Region]) -> Language:
                 utt.problem(bod.key_lines[key], f"body_words: '{rid}' is not a region")
         body[normalise(key)] = ids
     say: dict[str, Mapping[str, str]] = {}
+    hear: dict[str, tuple[str, ...]] = {}
+    typed = _typed(utt)
     loc = utt.get_map(root, "locales") or _empty_map()
     for key in loc:
         if key not in LOCALES:
@@ -1132,6 +1135,9 @@ def _language(utt: _Reader, regions: Mapping[str, Region]) -> Language:
         say[key] = MappingProxyType(
             {normalise(k): str(v) for k, v in (words or {}).items() if isinstance(v, str)}
         )
+        if isinstance(node, _Map) and "hear" in node:
+            fills = typed["typed_fills"]
+            hear[key] = tuple(_templates(utt, node, "hear", TYPED_SLOTS["tell"], fills))
     return Language(
         launch=utt.get_words(inv, "launch"),
         one_shot=utt.get_words(inv, "one_shot"),
@@ -1148,7 +1154,8 @@ def _language(utt: _Reader, regions: Mapping[str, Region]) -> Language:
         out_of_domain=utt.get_words(root, "out_of_domain"),
         body_words=MappingProxyType(body),
         locale_say=MappingProxyType(say),
-        **_typed(utt),
+        locale_hear=MappingProxyType(hear),
+        **typed,
     )
 
 
@@ -1160,6 +1167,26 @@ TYPED_SLOTS = {
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 
 
+def _templates(
+    utt: _Reader, parent: _Map, key: str, allowed: frozenset[str], fills: Mapping[str, Any]
+) -> list[str]:
+    """A list of typed templates; each placeholder is a slot in ``allowed`` or a fill."""
+    out = []
+    line = utt.line_of(parent, key)
+    for text in utt.get_texts(parent, key):
+        for name in _PLACEHOLDER.findall(text):
+            if name not in allowed and name not in fills:
+                utt.problem(
+                    line,
+                    f"typed: '{{{name}}}' in '{text}' is neither a slot here "
+                    f"({', '.join(sorted(allowed))}) nor a fill",
+                )
+        if text.count("{") != text.count("}"):
+            utt.problem(line, f"typed: unbalanced braces in '{text}'")
+        out.append(text)
+    return out
+
+
 def _typed(utt: _Reader) -> dict[str, Any]:
     """``typed``: fills (capitalised names, each a list of phrases that may name slots) and the
     templates of each intent, grouped by what they say; every placeholder is a slot the intent
@@ -1169,36 +1196,18 @@ def _typed(utt: _Reader) -> dict[str, Any]:
     fills_node = (utt.get_map(node, "fills") if "fills" in node else None) or _empty_map()
     every_slot = TYPED_SLOTS["tell"] | TYPED_SLOTS["routine"]
 
-    def texts(
-        parent: _Map, key: str, allowed: frozenset[str], fills: Mapping[str, Any]
-    ) -> list[str]:
-        out = []
-        line = utt.line_of(parent, key)
-        for text in utt.get_texts(parent, key):
-            for name in _PLACEHOLDER.findall(text):
-                if name not in allowed and name not in fills:
-                    utt.problem(
-                        line,
-                        f"typed: '{{{name}}}' in '{text}' is neither a slot here "
-                        f"({', '.join(sorted(allowed))}) nor a fill",
-                    )
-            if text.count("{") != text.count("}"):
-                utt.problem(line, f"typed: unbalanced braces in '{text}'")
-            out.append(" ".join(text.split()))
-        return out
-
     fills: dict[str, tuple[str, ...]] = {}
     for key in fills_node:
         if not key.isupper():
             utt.problem(fills_node.key_lines[key], f"typed: a fill's name is in capitals ('{key}')")
             continue
-        fills[key] = tuple(texts(fills_node, key, every_slot, {}))
+        fills[key] = tuple(_templates(utt, fills_node, key, every_slot, {}))
     groups: dict[str, tuple[str, ...]] = {}
     for intent_key, allowed in TYPED_SLOTS.items():
         part = (utt.get_map(node, intent_key) if intent_key in node else None) or _empty_map()
         found: list[str] = []
         for key in part:
-            found += texts(part, key, allowed, fills)
+            found += _templates(utt, part, key, allowed, fills)
         groups[intent_key] = tuple(dict.fromkeys(found))
     return {
         "typed_fills": MappingProxyType(fills),

@@ -253,7 +253,7 @@ def literal_phrases(cat: Catalogue, phrases: Iterable[str]) -> list[str]:
     return _unique(p for p in phrases if len(p.split()) == 1 or p.split()[0] not in firsts)
 
 
-def tell_samples(cat: Catalogue) -> list[str]:
+def tell_samples(cat: Catalogue, locale: str = "en-US") -> list[str]:
     """TellIntent: the runner's own words behind a carrier, plus the typed phrasings that let
     Alexa recognise the content's words as slot values. A typed phrasing must start with a
     carrier (one of TellIntent's own words): one that starts with a slot or another intent's
@@ -262,7 +262,9 @@ def tell_samples(cat: Catalogue) -> list[str]:
     samples = [f"{c} {{{WORDS}}}" for c in carriers]
     typed = [
         t
-        for t in typed_samples(cat, cat.language.typed_tell)
+        for t in typed_samples(
+            cat, [*cat.language.typed_tell, *cat.language.locale_hear.get(locale, ())]
+        )
         if (first := nlu.words(t.split("{")[0])[:1])
         and first[0] in carriers
         and not splits_a_sign(cat, t)
@@ -351,7 +353,7 @@ def _answer_literals(cat: Catalogue) -> list[str]:
     ]
 
 
-def tell_intent(cat: Catalogue) -> Json:
+def tell_intent(cat: Catalogue, locale: str = "en-US") -> Json:
     types = {
         "region": REGION,
         "aspect": ASPECT,
@@ -362,7 +364,7 @@ def tell_intent(cat: Catalogue) -> Json:
         "topic": TOPIC,
         WORDS: SEARCH_QUERY,
     }
-    samples = tell_samples(cat)
+    samples = tell_samples(cat, locale)
     used = {name for sample in samples for name in _SLOT.findall(sample)}
     return intent(TELL, {k: v for k, v in types.items() if k in used}, samples)
 
@@ -382,11 +384,11 @@ def built_in_intents(cat: Catalogue) -> list[Json]:
     return out
 
 
-def intents(cat: Catalogue) -> list[Json]:
+def intents(cat: Catalogue, locale: str = "en-US") -> list[Json]:
     return sorted(
         [
             *built_in_intents(cat),
-            tell_intent(cat),
+            tell_intent(cat, locale),
             routine_intent(cat),
             ready_intent(cat),
             *lead_intents(cat),
@@ -396,11 +398,11 @@ def intents(cat: Catalogue) -> list[Json]:
 
 
 def language_model(cat: Catalogue, locale: str) -> Json:
-    """The language model of one locale; the same for every English locale (see the module
-    docstring), so ``locale`` is the place where a spelling variant would go."""
+    """The language model of one locale: the same for every English locale, with the locale's
+    own typed samples (``utterances.yaml``: ``locales.<locale>.hear``) in its TellIntent."""
     if locale not in LOCALES:
         raise ValueError(f"no language model for {locale}")
-    declared = intents(cat)
+    declared = intents(cat, locale)
     used = {s["type"] for i in declared for s in i.get("slots", [])}
     return {
         "invocationName": INVOCATION_NAME,
