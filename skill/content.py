@@ -231,6 +231,10 @@ class RedFlag:
     words: tuple[str, ...]
     advice: str
     source: str
+    # Signs found inside a sentence, often said in parts with other words between ("lost ...
+    # weight": "lost a heap of weight"): each a tuple of phrases, found in order, close
+    # together. Unlike ``words`` they get no lead intent: they are not said first.
+    near: tuple[tuple[str, ...], ...] = ()
 
 
 @record
@@ -338,6 +342,7 @@ class Language:
     within_fillers: frozenset[str]
     openers: tuple[str, ...]
     second_words: tuple[str, ...]
+    whole_only: frozenset[str]  # first words of answers heard only as the whole answer
     answers: Mapping[str, tuple[str, ...]]  # built-in intent -> phrasings
     meanings: Mapping[str, tuple[str, ...]]  # ready, unsure, more, ... -> phrasings
     out_of_domain: tuple[str, ...]
@@ -519,7 +524,8 @@ class _Reader:
         out: dict[str, None] = {}
         for w in self._texts(node, key, required=False):
             for form in expand_stars(" ".join(w.lower().split())):
-                out.setdefault(normalise(form), None)
+                # "lost ... weight": parts said apart, kept apart by " ~ "
+                out.setdefault(" ~ ".join(normalise(p) for p in form.split("...")), None)
         return tuple(out)
 
     def maps(self, node: _Map, key: str, *, required: bool = True) -> Iterator[_Map]:
@@ -887,8 +893,12 @@ def _build(readers: Mapping[str, _Reader], problems: list[Problem]) -> Catalogue
             _only_placeholders(
                 saf, saf.line_of(node, "advice"), advice, ADVICE_PLACEHOLDERS, "advice"
             )
+        near = tuple(tuple(pattern.split(" ~ ")) for pattern in saf.get_signs(node, "near"))
+        for parts in near:
+            if not all(parts):
+                saf.problem(saf.line_of(node, "near"), f"a near sign has an empty part: {parts}")
         if fid and advice:
-            red_flags.append(RedFlag(fid, ws, advice, src))
+            red_flags.append(RedFlag(fid, ws, advice, src, near))
     flag_ids = {f.id for f in red_flags}
     if screen_node is not None:
         for extra, node in extras:
@@ -1149,6 +1159,7 @@ def _language(utt: _Reader, regions: Mapping[str, Region]) -> Language:
         within_fillers=frozenset(utt.get_words(fil, "within")),
         openers=tuple(dict.fromkeys(utt.get_words(car, "openers"))),
         second_words=tuple(dict.fromkeys(utt.get_words(car, "second_words"))),
+        whole_only=frozenset(utt.get_words(car, "whole_only", required=False)),
         answers=MappingProxyType(answers),
         meanings=MappingProxyType(meanings),
         out_of_domain=utt.get_words(root, "out_of_domain"),
