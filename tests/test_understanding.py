@@ -33,6 +33,30 @@ KNOWN_GAPS = {
 }
 
 
+# The third red-flag set (benchmarks/understanding/redflags3.yaml), written blind and run once
+# blind (84% of signs, 62% of look-alikes through virtual-alexa), then tuned on: every entry but
+# the known gaps is kept here, signs and look-alikes alike.
+RED_FLAGS_3 = load("redflags3")
+RED_FLAG_GAPS = {
+    "no none of that it only feels hot cause i've just got out of the sauna at the gym",
+}
+
+
+def test_the_third_red_flag_set_is_heard_as_it_is_meant() -> None:
+    entries = [e for e in RED_FLAGS_3 if e["say"] not in RED_FLAG_GAPS]
+    outcomes = run_nlu(entries)
+    wrong = [
+        f"{e['at']}: {e['say']!r} expected {e['expect']} (said {o.said})"
+        for e, o in zip(entries, outcomes, strict=True)
+        if not judge(e, o)
+    ]
+    assert len(entries) >= 230
+    assert not wrong, "\n".join(wrong)
+    gaps = [e for e in RED_FLAGS_3 if e["say"] in RED_FLAG_GAPS]
+    assert len(gaps) == len(RED_FLAG_GAPS)  # each gap is a sentence of the set
+    assert not any(judge(e, o) for e, o in zip(gaps, run_nlu(gaps), strict=True))
+
+
 def _ids(entries: list[dict[str, Any]]) -> list[str]:
     return [f"{e['at']}: {e['say']}" for e in entries]
 
