@@ -114,8 +114,14 @@ def context_turns(at: str) -> list[str]:
     if at == "resume":
         return [*offer, "yes", "no", "ready", "next", "next", "stop", "open trigger point coach"]
     if at == "other_side":
-        steps = len(catalogue().routine("tfl", "lacrosse_ball").steps)  # type: ignore[union-attr]
-        return [*offer, "yes", "no", "ready", *(["next"] * (steps - 1))]
+        # A step that flows on needs no "next": the last step asks about the other side.
+        steps = catalogue().routine("tfl", "lacrosse_ball").steps  # type: ignore[union-attr]
+        at_step, nexts = 0, 0
+        while at_step < len(steps) - 1:
+            if steps[at_step].flow is None:
+                nexts += 1
+            at_step += 1
+        return [*offer, "yes", "no", "ready", *(["next"] * nexts)]
     raise ValueError(f"unknown point of the conversation: {at}")
 
 

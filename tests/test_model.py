@@ -276,7 +276,7 @@ def test_every_condition_muscle_topic_and_red_flag_is_reachable(
         (
             "I want a foam roller routine for my glutes",
             "RoutineIntent",
-            {"equipment": "foam_roller", "muscle": "gluteus_medius"},
+            {"equipment": "foam_roller", "muscle": "gluteus_maximus"},
         ),
         ("roll out my right hamstring", "RoutineIntent", {"side": "right", "muscle": "hamstrings"}),
         ("use the roller", "RoutineIntent", {"equipment": "foam_roller"}),

@@ -132,7 +132,8 @@ def test_unknown_places_are_not_understood_never_a_muscle(text: str) -> None:
     [
         ("hip flexors", "iliopsoas"),
         ("TFL", "tfl"),
-        ("glutes", "gluteus_medius"),
+        ("glutes", "gluteus_maximus"),  # the big one, as runners mean it
+        ("glute med", "gluteus_medius"),
         ("quads", "quadriceps"),
         ("hamstring", "hamstrings"),
         ("calf", "gastrocnemius"),

@@ -143,8 +143,8 @@ SINGLE = [
     Turn(
         "I want a foam roller routine for my glutes",
         "RoutineIntent",
-        {"equipment": "foam_roller", "muscle": "gluteus_medius"},
-        routine="gluteus_medius",
+        {"equipment": "foam_roller", "muscle": "gluteus_maximus"},
+        routine="gluteus_maximus",
         equipment="foam_roller",
         pending="screen",
     ),
