@@ -27,7 +27,7 @@ from typing import Any, TextIO
 
 from skill.local import Client, Envelope, Transport, ended, in_process, speech_of
 from skill.nlu import Model, Understanding
-from skill.speech import plain
+from skill.text import plain
 
 Exchange = tuple[Envelope, Envelope]  # (request envelope, response envelope)
 
@@ -79,9 +79,9 @@ def open_transport(url: str | None, store: str | None, skill_id: str | None = No
     if url:
         return http_transport(url)
     from skill.app import build_skill_builder
-    from skill.stores import open_store, store_url_from_env
+    from skill.stores import local_store_url, open_store
 
-    return in_process(build_skill_builder(open_store(store or store_url_from_env()), skill_id))
+    return in_process(build_skill_builder(open_store(store or local_store_url()), skill_id))
 
 
 # --------------------------------------------------------------------------- one utterance

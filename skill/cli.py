@@ -51,12 +51,9 @@ def check(args: argparse.Namespace) -> int:
             why = compiled.stale(directory)
             if why:
                 problems.append(f"{compiled.ARTIFACT}: {why}")
-        import importlib.util
+        from skill import model
 
-        if importlib.util.find_spec("skill.model") is not None:
-            # The interaction-model checks (skill/model.py) run when that module is present.
-            model = importlib.import_module("skill.model")
-            problems.extend(model.check_model(cat, Path(args.model)))
+        problems.extend(model.check_model(cat, Path(args.model)))
     for p in problems:
         print(p, file=sys.stderr)
     if problems:
@@ -81,7 +78,8 @@ def build_model(args: argparse.Namespace) -> int:
         for p in exc.problems:
             print(f"{directory / p.file}:{p.line}: {p.message}", file=sys.stderr)
         return 1
-    model = importlib.import_module("skill.model")
+    from skill import model
+
     try:
         endpoint = model.endpoint(args.endpoint, args.certificate) if args.endpoint else None
     except ValueError as exc:

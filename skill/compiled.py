@@ -37,7 +37,10 @@ def digest(directory: Path) -> str:
     and costs a tenth of a millisecond at start (hashlib's import alone costs more).
     """
     crc, sizes = 0, []
-    code = [Path(content.__file__), Path(__file__).with_name("records.py")]
+    code = [
+        Path(content.__file__),
+        *(Path(__file__).with_name(n) for n in ("records.py", "text.py")),
+    ]
     paths = [*sorted(directory.glob("*.yaml")), *code]
     for path in paths:
         data = path.read_bytes()

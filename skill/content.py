@@ -8,7 +8,6 @@ about Alexa: this module and :mod:`skill.resolve` are the domain.
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Iterable, Iterator, Mapping
 from functools import cache
 from pathlib import Path
@@ -16,6 +15,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from skill.records import record
+from skill.text import normalise
 
 if TYPE_CHECKING:
     import yaml
@@ -536,15 +536,6 @@ class _Reader:
             self.problem(self.line_of(node, key), f"'{key}' must be a mapping")
             return None
         return value
-
-
-_PUNCT = re.compile(r"[^\w\s']+")
-_SPACES = re.compile(r"\s+")
-
-
-def normalise(text: str) -> str:
-    """Lower case, punctuation (but apostrophes) to spaces, single spaces."""
-    return _SPACES.sub(" ", _PUNCT.sub(" ", text.lower())).strip()
 
 
 _VOWELS = frozenset("aeiou")

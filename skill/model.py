@@ -35,8 +35,9 @@ from pathlib import Path
 from typing import Any
 
 from skill import nlu
-from skill.content import LOCALES, Catalogue, normalise
+from skill.content import LOCALES, Catalogue
 from skill.resolve import place_id
+from skill.text import normalise
 from skill.understand import Lead, carrier_words, lead_words, leads, routine_cues
 
 Json = dict[str, Any]

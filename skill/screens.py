@@ -314,7 +314,7 @@ def step_screen(
     step = content.steps[number - 1]
     total = len(content.steps)
     equipment = cat.equipment[routine.equipment].name
-    instruction = step_text(step, routine.side, equipment)
+    instruction = step_text(cat, step, routine.side, equipment)
     labels = geo.words.labels
     figure = body(geo)
     spot = geo.spots.get((routine.muscle, routine.equipment))

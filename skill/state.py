@@ -80,8 +80,8 @@ def _optional_str(value: Any) -> bool:
 
 
 @dataclass
-class Routine:
-    """A routine's place: which muscle, with what, which side, which step (0-based)."""
+class Progress:
+    """Progress in a routine: which muscle, with what, which side, which step (0-based)."""
 
     muscle: str
     equipment: str
@@ -94,7 +94,7 @@ class Routine:
     aspect: str | None = None
 
     @classmethod
-    def from_dict(cls, data: Any) -> Routine | None:
+    def from_dict(cls, data: Any) -> Progress | None:
         """The routine, or None when ``data`` is not a routine of the current format."""
         if not isinstance(data, dict):
             return None
@@ -150,7 +150,7 @@ class State:
     muscles: list[str] = field(default_factory=list)  # ranked answer, for "next muscle"
     offered: str | None = None  # the muscle offered by OFFER_ROUTINE / NEXT_MUSCLE
     equipment: str | None = None  # equipment asked for with the offer
-    routine: Routine | None = None
+    routine: Progress | None = None
     misses: int = 0  # consecutive turns not understood at this point
     screened: bool = False  # the red-flag screen was answered "no" in this session
     said: list[str] = field(default_factory=list)  # response keys of the last turn
@@ -187,7 +187,7 @@ class State:
         routine = values.pop("routine", None)
         state = cls(**values)
         if routine is not None:
-            state.routine = Routine.from_dict(routine)
+            state.routine = Progress.from_dict(routine)
             if state.routine is None:
                 raise Unreadable("session state has a routine that does not parse")
         return state
@@ -295,7 +295,7 @@ READABLE_VERSIONS = (1, 2)
 class Saved:
     """What is kept across sessions for one user (format :data:`SAVED_VERSION`)."""
 
-    progress: Routine | None = None
+    progress: Progress | None = None
     # Kept from older records and never read: the screen is asked in every session now.
     screen: str | None = None
     known: bool = False  # has used the skill before
@@ -322,7 +322,7 @@ class Saved:
         ):
             raise Unreadable("saved progress has a field of the wrong type")
         progress = data.get("progress")
-        routine = Routine.from_dict(progress)
+        routine = Progress.from_dict(progress)
         if progress is not None and routine is None:
             raise Unreadable("saved progress has a routine that does not parse")
         history, unread = History(), None

@@ -21,9 +21,10 @@ from collections.abc import Iterable, Mapping
 from functools import cache
 from types import MappingProxyType
 
-from skill.content import Catalogue, normalise
+from skill.content import Catalogue
 from skill.records import record
 from skill.resolve import NOTHING, Heard, place_id, vocabulary
+from skill.text import normalise
 
 TELL = "TellIntent"
 WORDS_SLOT = "words"

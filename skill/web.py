@@ -75,7 +75,7 @@ from flask_ask_sdk.skill_adapter import (  # noqa: E402
 from werkzeug.exceptions import HTTPException  # noqa: E402
 
 from skill.safelog import describe, loggable  # noqa: E402
-from skill.stores import open_store, store_url_from_env  # noqa: E402
+from skill.stores import local_store_url, open_store  # noqa: E402
 
 log = logging.getLogger(__name__)
 
@@ -432,7 +432,7 @@ def _skill_from(
         if isinstance(store, AbstractPersistenceAdapter):
             adapter = store
         else:
-            adapter = open_store(store or store_url_from_env())
+            adapter = open_store(store or local_store_url())
         skill = build_skill_builder(persistence_adapter=adapter, skill_id=skill_id)
     elif skill_id is not None:
         skill.skill_id = skill_id  # type: ignore[assignment]  # the SDK annotates it as None
@@ -519,7 +519,7 @@ def create_app_from_env() -> Flask:
             raise RuntimeError(message)
     elif skill_id is None:
         log.warning(NO_SKILL_ID_WARNING)
-    return create_app(verify=verify, skill_id=skill_id, store=store_url_from_env())
+    return create_app(verify=verify, skill_id=skill_id, store=local_store_url())
 
 
 def _listening_hosts() -> list[str] | None:
@@ -593,7 +593,7 @@ def serve(
             file=sys.stderr,
         )
         return 2
-    store_url = store or store_url_from_env()
+    store_url = store or local_store_url()
     skill_id = skill_id or os.environ.get(SKILL_ID_ENV) or None
     try:
         app = create_app(verify=verify, skill_id=skill_id, store=store_url)

@@ -49,8 +49,8 @@ from ask_sdk_model import RequestEnvelope
 from skill.chat import utter
 from skill.local import ECHO_SHOW, FIRE_TV, Client, SlotValue, ended, speech_of
 from skill.nlu import load_model
-from skill.speech import plain
 from skill.state import SESSION_KEY
+from skill.text import plain
 
 DIALOGUES = Path(__file__).parent / "dialogues"
 DEVICES = {"echo_show": ECHO_SHOW, "fire_tv": FIRE_TV}

@@ -27,9 +27,9 @@ from skill.local import (
     launch_request,
     speech_of,
 )
-from skill.speech import plain
 from skill.state import SAVED_VERSION, Saved, request_day
 from skill.stores import open_store
+from skill.text import plain
 from tests.dialogue import Clock, conversations, run, saved_record
 from tests.hosting_support import user_envelope
 

@@ -34,8 +34,8 @@ import pytest
 
 from skill.content import catalogue
 from skill.model import CUSTOM_MODELS, DEFAULT_PACKAGE, PROJECT_ROOT
-from skill.speech import plain
 from skill.state import SESSION_KEY
+from skill.text import plain
 from tests.hosting_support import closed_loopback_port
 
 RUNNER = PROJECT_ROOT / "tests" / "va" / "run.js"

@@ -6,12 +6,23 @@ say by response key; none holds prose.
 
 from __future__ import annotations
 
-from skill.content import ANY_ASPECT, Location, Muscle
-from skill.content import Routine as RoutineContent
+from skill.content import ANY_ASPECT, Location, Muscle, Routine
 from skill.handlers.base import Turn
 from skill.history import Place, Session, place_key
 from skill.resolve import Answer, Ask, NotUnderstood, Outcome
-from skill.speech import count_reps, hold, pause, spoken_list, step_text, text
+from skill.speech import (
+    count_reps,
+    fixed,
+    hold,
+    opposite,
+    pause,
+    side_words,
+    spoken_list,
+    step_text,
+    text,
+    your,
+    your_other,
+)
 from skill.state import (
     ASPECT,
     FOLLOW_UP,
@@ -24,21 +35,17 @@ from skill.state import (
     RESUME,
     SCREEN,
     WORSE_SCREEN,
-    Routine,
+    Progress,
 )
 
 # --------------------------------------------------------------------------- places
-
-
-def your(side: str | None) -> str:
-    return f"your {side}" if side else "your"
 
 
 def place_phrase(turn: Turn, region: str, aspect: str | None, side: str | None) -> str:
     """The place with its preposition: "on the outside of your left knee", "in your Achilles"."""
     name = turn.cat.regions[region].name
     key = f"place_{aspect}" if aspect and aspect != ANY_ASPECT else "place_any"
-    return turn.words(key, your=your(side), region=name)
+    return turn.words(key, your=your(turn.cat, side), region=name)
 
 
 def aspect_names(turn: Turn, aspects: tuple[str, ...]) -> list[str]:
@@ -78,8 +85,11 @@ def answer_outcome(turn: Turn, outcome: Outcome) -> None:
                 names = region_names(turn, body)
                 turn.say("ask_body", part=outcome.heard.strip().lower(), options=names)
             else:
-                names = region_names(turn, outcome.options) or ["knee", "hip", "calf"]
-                turn.say("not_understood_place", options=names)
+                offered = region_names(turn, outcome.options)
+                turn.say(
+                    "not_understood_place",
+                    options=offered or fixed(turn.cat).written("example_regions"),
+                )
             turn.ask("ask_region_short")
             state.ask(REGION)
         return
@@ -242,7 +252,7 @@ def start_routine(turn: Turn, muscle: Muscle, equipment: str | None, side: str |
     if muscle.id not in state.muscles:
         state.muscles = [muscle.id]
     from_answer = state.region is not None and muscle.id in state.muscles
-    state.routine = Routine(
+    state.routine = Progress(
         muscle=muscle.id,
         equipment=eq,
         side=side or state.side,
@@ -283,7 +293,7 @@ def after_screen(turn: Turn) -> None:
         fetch(turn)
 
 
-def resume_routine(turn: Turn, progress: Routine) -> None:
+def resume_routine(turn: Turn, progress: Progress) -> None:
     """Pick a saved routine up: after the screen, if this session has not had it yet."""
     state = turn.state
     state.routine = progress
@@ -310,20 +320,20 @@ def fetch(turn: Turn) -> None:
     # Saved now: fetching a ball can outlast the microphone, and the place should survive it.
     turn.memory.update(progress=routine)
     steps = "\n".join(
-        f"{i}. {step_text(s, routine.side, turn.cat.equipment[routine.equipment].name)}"
+        f"{i}. {step_text(turn.cat, s, routine.side, turn.cat.equipment[routine.equipment].name)}"
         for i, s in enumerate(content.steps, start=1)
     )
     cautions = "\n".join(f"- {c.text}" for c in turn.cat.safety.cautions)
+    heading = fixed(turn.cat).written("card_cautions")
     turn.card(
-        f"{steps}\n\nGo gently or ask a clinician first:\n{cautions}\n\n"
-        + turn.cat.safety.disclaimer.text,
+        f"{steps}\n\n{heading}\n{cautions}\n\n" + turn.cat.safety.disclaimer.text,
         title=turn.words(
             "card_routine", muscle=muscle.name, equipment=turn.cat.equipment[routine.equipment].name
         ),
     )
 
 
-def warn(turn: Turn, content: RoutineContent) -> None:
+def warn(turn: Turn, content: Routine) -> None:
     """Where not to press, said before any pressure: with the fetch, or on resuming at step 1."""
     if content.avoid:
         zones = [turn.cat.safety.avoid_zones[z] for z in content.avoid]
@@ -332,14 +342,14 @@ def warn(turn: Turn, content: RoutineContent) -> None:
             turn.add(text(zone.why))
 
 
-def routine_content(turn: Turn, routine: Routine) -> RoutineContent:
+def routine_content(turn: Turn, routine: Progress) -> Routine:
     content = turn.cat.routine(routine.muscle, routine.equipment)
     if content is None:  # saved progress from an older content version
         raise LookupError(f"no routine {routine.muscle}/{routine.equipment}")
     return content
 
 
-def valid_progress(turn: Turn, routine: Routine | None) -> Routine | None:
+def valid_progress(turn: Turn, routine: Progress | None) -> Progress | None:
     """Saved progress that still fits the content, or None."""
     if routine is None or turn.cat.routine(routine.muscle, routine.equipment) is None:
         return None
@@ -366,18 +376,18 @@ def speak_step(turn: Turn, *, announce_resume: bool = False, flow: bool = False)
     muscle = turn.cat.muscles[routine.muscle]
     equipment = turn.cat.equipment[routine.equipment].name
     if announce_resume:
-        turn.say("resuming", muscle=muscle.name, your=your(routine.side))
+        turn.say("resuming", muscle=muscle.name, your=your(turn.cat, routine.side))
         if routine.step == 0:
             warn(turn, content)
     while True:
         step = content.steps[routine.step]
         turn.say("step_number", number=routine.step + 1, total=total)
-        turn.add(text(step_text(step, routine.side, equipment)))
+        turn.add(text(step_text(turn.cat, step, routine.side, equipment)))
         if step.seconds:
             turn.add(hold(turn.renderer, step.seconds))
         elif step.reps:
             turn.say("reps_start")
-            turn.add(count_reps(step.reps))
+            turn.add(count_reps(turn.cat, step.reps))
             turn.say("reps_done")
         turn.said.append(f"step:{routine.muscle}:{routine.step + 1}")
         if routine.step == total - 1:
@@ -401,11 +411,10 @@ def finish_routine(turn: Turn) -> None:
     muscle = turn.cat.muscles[routine.muscle]
     turn.memory.update(progress=None)
     record_session(turn, routine)
-    turn.say("routine_done", muscle=muscle.name, your=your(routine.side))
+    turn.say("routine_done", muscle=muscle.name, your=your(turn.cat, routine.side))
     done = [*routine.sides_done, routine.side or "first"]
     if len(done) < 2:
-        other = {"left": "right", "right": "left"}.get(routine.side or "")
-        turn.say("offer_other_side", your=your(other) if other else "your other")
+        turn.say("offer_other_side", your=side_words(turn.cat, routine.side)["other"])
         turn.ask("offer_other_side_short")
         state.ask(OTHER_SIDE)
         routine.sides_done = done
@@ -430,7 +439,7 @@ def offer_next_muscle(turn: Turn, after: str) -> None:
 def other_side(turn: Turn) -> None:
     routine = turn.state.routine
     assert routine is not None
-    routine.side = {"left": "right", "right": "left"}.get(routine.side or "")
+    routine.side = opposite(routine.side)
     routine.step = 0
     speak_step(turn, flow=True)
 
@@ -447,9 +456,14 @@ def move(turn: Turn, to: int, *, flow: bool = False) -> None:
     speak_step(turn, flow=flow)
 
 
-def offer_resume(turn: Turn, progress: Routine) -> None:
+def offer_resume(turn: Turn, progress: Progress) -> None:
     muscle = turn.cat.muscles[progress.muscle]
-    turn.say("offer_resume", number=progress.step + 1, muscle=muscle.name, your=your(progress.side))
+    turn.say(
+        "offer_resume",
+        number=progress.step + 1,
+        muscle=muscle.name,
+        your=your(turn.cat, progress.side),
+    )
     turn.ask("offer_resume_short")
     turn.state.ask(RESUME)
 
@@ -490,7 +504,7 @@ def reask(turn: Turn) -> bool:
     elif pending == READY:
         fetch(turn)
     elif pending == OTHER_SIDE:
-        turn.say("offer_other_side", your="your other")
+        turn.say("offer_other_side", your=your_other(turn.cat))
         turn.ask("offer_other_side_short")
     elif pending == RESUME and (progress := valid_progress(turn, turn.memory.saved.progress)):
         offer_resume(turn, progress)
@@ -511,7 +525,7 @@ def reask(turn: Turn) -> bool:
 # --------------------------------------------------------------------------- the history
 
 
-def record_session(turn: Turn, routine: Routine) -> None:
+def record_session(turn: Turn, routine: Progress) -> None:
     """A routine done to its last step goes into the history of its place (if it can be read)."""
     saved = turn.memory.saved
     if turn.memory.read_failed or not saved.history_usable:
@@ -555,9 +569,9 @@ def ask_follow_up(turn: Turn, place: Place) -> None:
     muscle = turn.cat.muscles[last.muscle].name
     side = place.last_side()
     if place.region is None:
-        turn.say("follow_up_muscle", your=your(side), muscle=muscle)
+        turn.say("follow_up_muscle", your=your(turn.cat, side), muscle=muscle)
     else:
-        turn.say("follow_up", your=your(side), muscle=muscle, place=where(turn, place))
+        turn.say("follow_up", your=your(turn.cat, side), muscle=muscle, place=where(turn, place))
     turn.ask("follow_up_short")
     turn.state.place = place.key
     turn.state.ask(FOLLOW_UP)

@@ -16,11 +16,10 @@ from skill.handlers.actions import (
     offer_again,
     see_pt_now,
     where,
-    your,
 )
 from skill.handlers.base import Handler, Turn, meaning_name
 from skill.history import Place, Report
-from skill.speech import spoken_list
+from skill.speech import spoken_list, your
 from skill.state import FOLLOW_UP, FORGET, REGION, WORSE_SCREEN, State
 from skill.understand import CHANGE_INTENTS, PROGRESS
 from skill.understand import FORGET as FORGET_INTENT
@@ -46,7 +45,7 @@ class FollowUpHandler(Handler):
             turn.ask("ask_region_short")
             turn.state.ask(REGION)
             return
-        change = CHANGE_OF_INTENT[meaning_name(turn.hi)]
+        change = CHANGE_OF_INTENT[meaning_name(turn.handler_input)]
         history = turn.memory.saved.history
         history.record_report(place.key, Report(turn.today, change))
         turn.memory.update(history=history)
@@ -130,7 +129,7 @@ def summarise(turn: Turn) -> None:
                 place=where(turn, place),
                 sessions=_sessions(turn, place.days_worked(sessions)),
                 day=_day_name(last.day),
-                your=your(last.side),
+                your=your(turn.cat, last.side),
                 muscle=turn.cat.muscles[last.muscle].name,
             )
         )

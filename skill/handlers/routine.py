@@ -107,7 +107,7 @@ class NavigationHandler(Handler):
         return not (waiting and meaning_name(handler_input) in (NEXT, "ReadyIntent"))
 
     def respond(self, turn: Turn) -> None:
-        intent = meaning_name(turn.hi)
+        intent = meaning_name(turn.handler_input)
         state = turn.state
         if intent == PREVIOUS and state.pending == ASPECT and state.region:
             # "Back" answering "which part of your knee?" can reach Alexa's PreviousIntent.

@@ -33,7 +33,7 @@ from skill.state import (
     RED_FLAG,
     REGION,
     SCREEN,
-    Routine,
+    Progress,
     State,
     load_state,
 )
@@ -120,7 +120,7 @@ class HelpHandler(Handler):
             state.ask(REGION)
 
 
-def place_to_keep(state: State) -> Routine | None:
+def place_to_keep(state: State) -> Progress | None:
     """The routine whose place is worth keeping, if any. Not one before the safety screen was
     answered, and not one already finished: after its last step the skill asks about the other
     side or the next muscle, and a place kept there would offer "step 6 of 6" again."""
