@@ -17,6 +17,7 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import UTC, datetime
+from enum import StrEnum
 from typing import Any
 
 from ask_sdk_core.handler_input import HandlerInput
@@ -29,33 +30,40 @@ log = logger(__name__)  # logging is imported when something is logged
 
 SESSION_KEY = "tpc"
 
-# Questions the skill can leave pending; a "yes" or "no" answers the one pending.
-OFFER_ROUTINE = "offer_routine"  # "Want a lacrosse ball routine for your TFL?"
-SCREEN = "screen"  # the red-flag screen before a first routine
-RED_FLAG = "red_flag"  # "which was it: swelling, numbness, or a fall or pop?"
-READY = "ready"  # "grab a lacrosse ball and say ready"
-RESUME = "resume"  # "pick up at step 3?"
-OTHER_SIDE = "other_side"  # after the last step: "now your right side?"
-NEXT_MUSCLE = "next_muscle"  # "next on the list is ... want its routine?"
-REGION = "region"  # "where does it hurt?"
-ASPECT = "aspect"  # "which part of your knee: ...?"
-FOLLOW_UP = "follow_up"  # "last time you worked on your left TFL... better, the same, or worse?"
-WORSE_SCREEN = "worse_screen"  # the red-flag screen after "it's worse"
-FORGET = "forget"  # "delete everything I keep about you?"
-QUESTIONS = (
-    OFFER_ROUTINE,
-    SCREEN,
-    RED_FLAG,
-    READY,
-    RESUME,
-    OTHER_SIDE,
-    NEXT_MUSCLE,
-    REGION,
-    ASPECT,
-    FOLLOW_UP,
-    WORSE_SCREEN,
-    FORGET,
-)
+
+class Question(StrEnum):
+    """The questions the skill can leave pending; a "yes" or "no" answers the one pending.
+    Kept in the session as their values; skill/handlers/questions.py says how each is asked
+    again."""
+
+    OFFER_ROUTINE = "offer_routine"  # "Want a lacrosse ball routine for your TFL?"
+    SCREEN = "screen"  # the red-flag screen before a first routine
+    RED_FLAG = "red_flag"  # "which was it: swelling, numbness, or a fall or pop?"
+    READY = "ready"  # "grab a lacrosse ball and say ready"
+    RESUME = "resume"  # "pick up at step 3?"
+    OTHER_SIDE = "other_side"  # after the last step: "now your right side?"
+    NEXT_MUSCLE = "next_muscle"  # "next on the list is ... want its routine?"
+    REGION = "region"  # "where does it hurt?"
+    ASPECT = "aspect"  # "which part of your knee: ...?"
+    FOLLOW_UP = "follow_up"  # "last time you worked on your left TFL... better, same, worse?"
+    WORSE_SCREEN = "worse_screen"  # the red-flag screen after "it's worse"
+    FORGET = "forget"  # "delete everything I keep about you?"
+
+
+# The questions by their short names, as the handlers compare them with ``state.pending``.
+OFFER_ROUTINE = Question.OFFER_ROUTINE
+SCREEN = Question.SCREEN
+RED_FLAG = Question.RED_FLAG
+READY = Question.READY
+RESUME = Question.RESUME
+OTHER_SIDE = Question.OTHER_SIDE
+NEXT_MUSCLE = Question.NEXT_MUSCLE
+REGION = Question.REGION
+ASPECT = Question.ASPECT
+FOLLOW_UP = Question.FOLLOW_UP
+WORSE_SCREEN = Question.WORSE_SCREEN
+FORGET = Question.FORGET
+QUESTIONS = tuple(Question)
 
 
 SIDES = (None, "left", "right")
