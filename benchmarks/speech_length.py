@@ -44,11 +44,11 @@ from typing import Any
 from skill.app import build_skill_builder
 from skill.content import ANY_ASPECT, LOCALES, Catalogue, catalogue
 from skill.handlers import base
-from skill.local import Client, SlotValue, ended, in_process, speech_of
 from skill.speech import Renderer, hold, step_text
 from skill.state import SESSION_KEY
 from skill.stores import open_store
 from skill.text import plain
+from tpcoach.local import Client, SlotValue, ended, in_process, speech_of
 
 AIM_ANSWER = 12.0
 AIM_TURNS = 5

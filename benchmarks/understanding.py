@@ -44,14 +44,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from skill.app import build_skill_builder  # noqa: E402
-from skill.chat import utter  # noqa: E402
 from skill.content import catalogue  # noqa: E402
-from skill.local import Client, ended, in_process, speech_of  # noqa: E402
 from skill.model import INVOCATION_NAME  # noqa: E402
 from skill.nlu import load_model  # noqa: E402
 from skill.state import SESSION_KEY  # noqa: E402
 from skill.stores import open_store  # noqa: E402
 from skill.text import plain  # noqa: E402
+from tpcoach.chat import utter  # noqa: E402
+from tpcoach.local import Client, ended, in_process, speech_of  # noqa: E402
 
 CORPUS = Path(__file__).resolve().parent / "understanding"
 MODELS = ROOT / "interaction_model" / "interactionModels" / "custom"

@@ -49,7 +49,7 @@ from typing import Any, Literal
 
 from rapidfuzz import fuzz, process, utils
 
-from skill.local import LOCAL_SKILL_ID, SlotValue, intent_request, launch_request
+from tpcoach.local import LOCAL_SKILL_ID, SlotValue, intent_request, launch_request
 
 FALLBACK = "AMAZON.FallbackIntent"
 DEFAULT_INVOCATION = "trigger point coach"

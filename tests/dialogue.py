@@ -46,11 +46,11 @@ import yaml
 from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_model import RequestEnvelope
 
-from skill.chat import utter
-from skill.local import ECHO_SHOW, FIRE_TV, Client, SlotValue, ended, speech_of
 from skill.nlu import load_model
 from skill.state import SESSION_KEY
 from skill.text import plain
+from tpcoach.chat import utter
+from tpcoach.local import ECHO_SHOW, FIRE_TV, Client, SlotValue, ended, speech_of
 
 DIALOGUES = Path(__file__).parent / "dialogues"
 DEVICES = {"echo_show": ECHO_SHOW, "fire_tv": FIRE_TV}

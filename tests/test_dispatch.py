@@ -13,8 +13,8 @@ from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_model import RequestEnvelope
 
 from skill.app import handled_intents, request_handlers
-from skill.local import envelope, intent_request, launch_request, session_ended_request
 from skill.state import FOLLOW_UP, FORGET, QUESTIONS, SESSION_KEY, WORSE_SCREEN, Progress, State
+from tpcoach.local import envelope, intent_request, launch_request, session_ended_request
 
 ROUTINES = [
     None,

@@ -9,10 +9,10 @@ import pytest
 
 from skill.app import build_skill_builder
 from skill.content import catalogue
-from skill.local import Client, SlotValue, in_process
 from skill.state import SESSION_KEY
 from skill.stores import open_store
 from tests.ssml import assert_valid_response
+from tpcoach.local import Client, SlotValue, in_process
 
 ROUTINES = sorted(catalogue().routines)
 

@@ -12,7 +12,6 @@ from typing import Any
 
 import pytest
 
-from skill import cli
 from skill.app import handled_intents
 from skill.content import Catalogue, catalogue
 from skill.model import (
@@ -33,6 +32,7 @@ from skill.model import (
     write_model,
 )
 from skill.nlu import compile_model
+from tpcoach import cli
 
 Json = dict[str, Any]
 

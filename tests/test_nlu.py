@@ -10,7 +10,6 @@ from typing import Any
 
 import pytest
 
-from skill.local import intent_request
 from skill.nlu import (
     FALLBACK,
     Model,
@@ -19,6 +18,7 @@ from skill.nlu import (
     load_model,
     model_path,
 )
+from tpcoach.local import intent_request
 
 FIXTURE = Path(__file__).parent / "fixtures" / "model" / "en-US.json"
 LOCALES = sorted(p.stem for p in model_path().parent.glob("*.json"))

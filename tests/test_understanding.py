@@ -81,7 +81,7 @@ def test_the_known_gaps_are_real_sentences_of_the_slice() -> None:
 
 def test_an_unknown_locale_is_a_clear_error_naming_the_five() -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "skill.cli", "say", "--locale", "en-NZ", "hello"],
+        [sys.executable, "-m", "tpcoach.cli", "say", "--locale", "en-NZ", "hello"],
         capture_output=True,
         text=True,
         cwd=ROOT,

@@ -1,7 +1,7 @@
 """``tpcoach chat`` and ``tpcoach say``: the skill in a terminal, as a device would talk to it.
 
 A typed line goes through :mod:`skill.nlu` (the interaction model) to a real request envelope,
-which :class:`skill.local.Client` sends with the session of the previous turn, to the skill in
+which :class:`tpcoach.local.Client` sends with the session of the previous turn, to the skill in
 this process (with the embedded store) or to a running endpoint (``--url``). The answer is
 printed as plain text; each timed hold in it (the SSML breaks between the cues) is shown as
 ``[holding: N s]`` and waited out, unless ``--fast``.
@@ -25,9 +25,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-from skill.local import Client, Envelope, Transport, ended, in_process, speech_of
 from skill.nlu import Model, Understanding
 from skill.text import plain
+from tpcoach.local import Client, Envelope, Transport, ended, in_process, speech_of
 
 Exchange = tuple[Envelope, Envelope]  # (request envelope, response envelope)
 

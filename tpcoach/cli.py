@@ -115,11 +115,11 @@ def serve(args: argparse.Namespace) -> int:
 
 
 def chat(args: argparse.Namespace) -> int:
-    return int(importlib.import_module("skill.chat").chat(args))
+    return int(importlib.import_module("tpcoach.chat").chat(args))
 
 
 def say(args: argparse.Namespace) -> int:
-    return int(importlib.import_module("skill.chat").say(args))
+    return int(importlib.import_module("tpcoach.chat").say(args))
 
 
 def _talk_options(p: argparse.ArgumentParser) -> None:
@@ -143,7 +143,7 @@ def _talk_options(p: argparse.ArgumentParser) -> None:
 def gallery(args: argparse.Namespace) -> int:
     """Write the screens and icons as SVG and PNG to docs/gallery (and the icons' PNGs to the
     skill package with --icons)."""
-    module = importlib.import_module("skill.gallery")
+    module = importlib.import_module("tpcoach.gallery")
     assets = module.ASSETS if args.icons else None
     for path in module.write_gallery(Path(args.out), assets):
         print(f"wrote {path}")
