@@ -222,467 +222,9 @@ def sample_key(sample: str) -> str:
     return " ".join(sample.lower().split())
 
 
-# A place, as a runner says it after "why does" or "pain in".
-PLACES = (
-    "my {region}",
-    "my {side} {region}",
-    "my {aspect} {region}",
-    "the {region}",
-    "the {aspect} of my {region}",
-    "the {aspect} of my {side} {region}",
-)
-# When it hurts, said after the place: "my heel hurts in the morning".
-WHEN = (
-    "when I run",
-    "when I'm running",
-    "after running",
-    "after I run",
-    "after a run",
-    "after long runs",
-    "in the morning",
-    "when I wake up",
-    "first thing in the morning",
-    "when I walk",
-    "going downhill",
-    "going down stairs",
-    "on the stairs",
-    "when I sit",
-    "when I stand up",
-)
-# A place as the first half of a compound noun: "outer knee pain".
-PAIN_NOUNS = ("{region} pain", "{side} {region} pain", "{aspect} {region} pain")
-
-PLACE_CARRIERS = (
-    # questions
-    "why does {P} hurt",
-    "why does {P} ache",
-    "why does {P} hurt so much",
-    "why does {P} hurt when I run",
-    "why does {P} hurt after running",
-    "why does {P} hurt after I run",
-    "why does {P} get sore",
-    "why does {P} get sore when I run",
-    "why is {P} sore",
-    "why is {P} so sore",
-    "why is {P} hurting",
-    "why is {P} painful",
-    "why is {P} tight",
-    "why is {P} sore after running",
-    # one-shot forms: "Alexa, ask trigger point coach why my knee hurts"
-    "why {P} hurts",
-    "why {P} is sore",
-    "why {P} aches",
-    "why {P} hurts when I run",
-    "what causes pain in {P}",
-    "what's causing the pain in {P}",
-    "what is causing the pain in {P}",
-    "what causes {P} to hurt",
-    "what makes {P} hurt",
-    "what muscle causes pain in {P}",
-    "which muscle causes pain in {P}",
-    "what muscles cause pain in {P}",
-    "which muscles cause pain in {P}",
-    "which muscle is causing the pain in {P}",
-    # statements
-    "{P} hurts",
-    "{P} aches",
-    "{P} is sore",
-    "{P} is aching",
-    "{P} is hurting",
-    "{P} is painful",
-    "{P} is tight",
-    "{P} feels tight",
-    "{P} is killing me",
-    "{P} keeps hurting",
-    "{P} has been hurting",
-    "{P} hurts when I run",
-    "{P} hurts when I'm running",
-    "{P} hurts after running",
-    "{P} hurts after I run",
-    "{P} is sore after running",
-    "pain in {P}",
-    "pain in {P} when I run",
-    "pain in {P} after running",
-    "I have pain in {P}",
-    "I have a pain in {P}",
-    "I have pain in {P} when I run",
-    "I've got pain in {P}",
-    "I get pain in {P}",
-    "I get pain in {P} when I run",
-    "I feel pain in {P}",
-    "there's pain in {P}",
-    "I have an ache in {P}",
-    "I've got an ache in {P}",
-    "it hurts in {P}",
-    # answers to "where does it hurt?"
-    "{P}",
-    "in {P}",
-    "it's {P}",
-    "it's in {P}",
-)
-PAIN_NOUN_CARRIERS = (
-    "{N}",
-    "I have {N}",
-    "I've got {N}",
-    "I get {N}",
-    "I'm getting {N}",
-    "I keep getting {N}",
-    "I have {N} when I run",
-    "I get {N} when I run",
-    "I get {N} after running",
-    "{N} when I run",
-    "{N} when running",
-    "{N} after running",
-    "{N} from running",
-    "what causes {N}",
-    "what causes {N} when I run",
-    "what causes {N} in runners",
-    "why do I get {N}",
-    "why do I get {N} when I run",
-    "why do I have {N}",
-    "what is causing my {N}",
-    "what's causing my {N}",
-    "which muscles cause {N}",
-    "what muscles cause {N}",
-    "what muscle causes {N}",
-    "help with {N}",
-    "help me with {N}",
-    "I need help with {N}",
-    "what can I do about {N}",
-    "how do I fix {N}",
-    "how do I get rid of {N}",
-)
-SORE_PLACES = (
-    "I have a sore {region}",
-    "I've got a sore {region}",
-    "I have a sore {side} {region}",
-    "I've got a sore {side} {region}",
-    "sore {region}",
-    "sore {side} {region}",
-    "my {region} hurts on the {aspect}",
-    "my {side} {region} hurts on the {aspect}",
-    "my {region} is sore on the {aspect}",
-    "my {side} {region} is sore on the {aspect}",
-    "my {region} aches on the {aspect}",
-    "my {region} hurts at the {aspect}",
-    "my {region} hurts in the {aspect}",
-    "my {region} hurts on the {side}",
-    "it hurts on the {aspect} of my {region}",
-    "it hurts at the {aspect} of my {region}",
-    "it hurts on the {aspect} of my {side} {region}",
-    "pain on the {aspect} of my {region}",
-    "pain at the {aspect} of my {region}",
-    "I have pain on the {aspect} of my {region}",
-    "on the {aspect} of my {region}",
-    "at the {aspect} of my {region}",
-    "{region} pain in my {side}",
-    # the side after the place: "I have pain in my knee on the left side"
-    "pain in my {region} on the {side}",
-    "I have pain in my {region} on the {side}",
-    "I've got pain in my {region} on the {side}",
-    "why does my {region} hurt on the {side}",
-    "my {region} is sore on the {side}",
-)
-CONDITIONS = (
-    "{condition}",
-    "I think I have {condition}",
-    "I think I've got {condition}",
-    "I think it's {condition}",
-    "I have {condition}",
-    "I've got {condition}",
-    "I might have {condition}",
-    "maybe I have {condition}",
-    "could it be {condition}",
-    "is it {condition}",
-    "I was told I have {condition}",
-    "my doctor says I have {condition}",
-    "my physio says I have {condition}",
-    "I've been diagnosed with {condition}",
-    "I have {condition} on my {side}",
-    "I think I have {condition} on my {side}",
-    "what causes {condition}",
-    "what causes {condition} in runners",
-    "what muscles cause {condition}",
-    "which muscles cause {condition}",
-    "which muscle causes {condition}",
-    "what muscle causes {condition}",
-    "which muscle is causing my {condition}",
-    "what can I do about {condition}",
-    "how do I fix {condition}",
-    "how do I treat {condition}",
-    "how do I get rid of {condition}",
-    "help with {condition}",
-    "help me with {condition}",
-    "I need help with {condition}",
-    "I'm dealing with {condition}",
-    "I keep getting {condition}",
-    "my {condition} is back",
-    "my {condition} is acting up",
-    "my {condition} is flaring up",
-)
-# Answers to "which part of your knee: the front, outside, inside or back?"
-ASPECT_ANSWERS = (
-    "{aspect}",
-    "the {aspect}",
-    "on the {aspect}",
-    "at the {aspect}",
-    "in the {aspect}",
-    "it's the {aspect}",
-    "it's on the {aspect}",
-    "it's at the {aspect}",
-    "it's in the {aspect}",
-    "the {aspect} part",
-    "the {aspect} of it",
-    "mostly the {aspect}",
-    "mostly on the {aspect}",
-    "more on the {aspect}",
-    "more the {aspect}",
-    "probably the {aspect}",
-    "I think the {aspect}",
-    "I'd say the {aspect}",
-    "it hurts on the {aspect}",
-    "it hurts at the {aspect}",
-    "it hurts in the {aspect}",
-    "it's sore on the {aspect}",
-    "{region}",
-    "{side} {region}",
-)
-
-
-# Carriers that take a "when" after the place.
-PLACE_WHEN_CARRIERS = (
-    "why does {P} hurt {W}",
-    "{P} hurts {W}",
-    "{P} aches {W}",
-    "{P} is sore {W}",
-    "pain in {P} {W}",
-    "I have pain in {P} {W}",
-    "I get pain in {P} {W}",
-)
-PAIN_NOUN_WHEN_CARRIERS = ("{N} {W}", "I get {N} {W}", "I have {N} {W}")
-
-
-# A muscle named as the place: "my left quad is sore".
-MUSCLE_PAINS = cross(
-    (
-        "my {M} is tight",
-        "my {M} is sore",
-        "my {M} hurts",
-        "my {M} aches",
-        "my {M} feels tight",
-        "my {M} is killing me",
-        "my {M} is playing up",
-        "my {M} is really tight",
-    ),
-    M=("{muscle}", "{side} {muscle}"),
-)
-
-
-def pain_samples() -> list[str]:
-    return _unique(
-        [
-            *cross(PLACE_CARRIERS, P=PLACES),
-            *cross(PLACE_WHEN_CARRIERS, P=PLACES, W=WHEN),
-            *cross(PAIN_NOUN_WHEN_CARRIERS, N=PAIN_NOUNS, W=WHEN),
-            *cross(PAIN_NOUN_CARRIERS, N=PAIN_NOUNS),
-            *SORE_PLACES,
-            *MUSCLE_PAINS,
-            *CONDITIONS,
-            *ASPECT_ANSWERS,
-        ]
-    )
-
-
-# A muscle, as a runner names it after "roll out".
-MUSCLES = ("my {muscle}", "my {side} {muscle}", "the {muscle}")
-MUSCLE_CARRIERS = (
-    "how do I roll out {M}",
-    "how do I roll {M}",
-    "how do I foam roll {M}",
-    "how do I release {M}",
-    "how do I loosen {M}",
-    "how do I loosen up {M}",
-    "how do I massage {M}",
-    "how do I work on {M}",
-    "how can I roll out {M}",
-    "how can I release {M}",
-    "how should I roll out {M}",
-    "how to roll out {M}",
-    "how to release {M}",
-    "show me how to roll out {M}",
-    "teach me how to roll out {M}",
-    "roll out {M}",
-    "roll {M}",
-    "release {M}",
-    "loosen up {M}",
-    "massage {M}",
-    "work on {M}",
-    "let's work on {M}",
-    "let's roll out {M}",
-    "let's do {M}",
-    "I want to roll out {M}",
-    "I want to work on {M}",
-    "I'd like to work on {M}",
-    "I'd like to roll out {M}",
-    "help me roll out {M}",
-    "help me release {M}",
-    "help me loosen up {M}",
-    "coach me through {M}",
-    "start with {M}",
-    "start on {M}",
-    "start a routine for {M}",
-    "start the routine for {M}",
-    "give me a routine for {M}",
-    "a routine for {M}",
-    "routine for {M}",
-    "I want a routine for {M}",
-    "I'd like a routine for {M}",
-    "I need a routine for {M}",
-    "do a routine for {M}",
-    "let's do a routine for {M}",
-    "what's a good routine for {M}",
-    "is there a routine for {M}",
-    "trigger point routine for {M}",
-    "self massage for {M}",
-    "start a {equipment} routine for {M}",
-    "give me a {equipment} routine for {M}",
-    "a {equipment} routine for {M}",
-    "{equipment} routine for {M}",
-    "I want a {equipment} routine for {M}",
-    "do a {equipment} routine for {M}",
-    "let's do a {equipment} routine for {M}",
-    "roll out {M} with a {equipment}",
-    "roll out {M} with the {equipment}",
-    "roll {M} with a {equipment}",
-    "release {M} with a {equipment}",
-    "work on {M} with a {equipment}",
-    "how do I roll out {M} with a {equipment}",
-    "how do I release {M} with a {equipment}",
-    "how do I use a {equipment} on {M}",
-    "how do I use the {equipment} on {M}",
-    "use a {equipment} on {M}",
-    "use the {equipment} on {M}",
-    # answers to "which muscle would you like to work on?"
-    "{M}",
-    "{M} please",
-)
-ROUTINE_OTHERS = (
-    # tightness named by the muscle: the routine is the answer
-    "tight {muscle}",
-    "I have tight {muscle}",
-    "my {muscle} is tight",
-    "my {muscle} are tight",
-    "my {muscle} feels tight",
-    "my {muscle} feel tight",
-    "my {muscle} are so tight",
-    "my {side} {muscle} is tight",
-    "{muscle}",
-    "{muscle} routine",
-    "a {muscle} routine",
-    "the {muscle} routine",
-    "start the {muscle} routine",
-    "start a {muscle} routine",
-    "{muscle} release",
-    "{equipment} routine",
-    "a {equipment} routine",
-    "start a {equipment} routine",
-    "give me a {equipment} routine",
-    "I want a {equipment} routine",
-    "use the {equipment}",
-    "use a {equipment}",
-    "use the {equipment} instead",
-    "use a {equipment} instead",
-    "can I use the {equipment} instead",
-    "I'd rather use the {equipment} instead",
-    "I'll use the {equipment}",
-    "I'll use a {equipment}",
-    "let's use the {equipment}",
-    "I want to use the {equipment}",
-    "I'd rather use the {equipment}",
-    "I'd rather use a {equipment}",
-    "can I use a {equipment}",
-    "can I use the {equipment}",
-    "can we use the {equipment}",
-    "with the {equipment}",
-    "with a {equipment}",
-    "I have a {equipment}",
-    "I only have a {equipment}",
-    "I've got a {equipment}",
-    "switch to the {equipment}",
-    "do the {side}",
-    "let's do the {side}",
-    "start with the {side}",
-    "switch to the {side}",
-)
-
-
-def routine_samples() -> list[str]:
-    return _unique([*cross(MUSCLE_CARRIERS, M=MUSCLES), *ROUTINE_OTHERS])
-
-
-ABOUT = (
-    # the content's own words, some of them whole questions: "does foam rolling work"
-    "{topic}",
-    # what a trigger point is
-    "what is a {topic}",
-    "what's a {topic}",
-    "what is {topic}",
-    "what are {topic}",
-    "what exactly is a {topic}",
-    "what causes a {topic}",
-    "how does a {topic} form",
-    "tell me about {topic}",
-    "tell me about a {topic}",
-    "tell me more about {topic}",
-    "explain {topic}",
-    "explain a {topic}",
-    "what do you mean by {topic}",
-    "what do you mean by a {topic}",
-    "I want to know about {topic}",
-    "I'd like to know about {topic}",
-    "I want to know {topic}",
-    "I'd like to know {topic}",
-    # why rest alone may not fix it
-    "why doesn't {topic} fix it",
-    "why doesn't {topic} help",
-    "why doesn't {topic} work",
-    "why won't {topic} fix it",
-    "why isn't {topic} helping",
-    "why isn't {topic} working",
-    "won't {topic} fix it",
-    "will {topic} fix it",
-    "doesn't {topic} fix it",
-    "is {topic} enough",
-    "isn't {topic} enough",
-    "should I just {topic}",
-    "can't I just {topic}",
-    "I tried {topic}",
-    "I've tried {topic}",
-    "I tried {topic} but it still hurts",
-    "{topic} isn't helping",
-    "{topic} doesn't help",
-    # when to see a physical therapist
-    "when should I see a {topic}",
-    "should I see a {topic}",
-    "do I need a {topic}",
-    "do I need to see a {topic}",
-    "when do I need a {topic}",
-    "when do I need to see a {topic}",
-    "when should I go to a {topic}",
-    "should I go to a {topic}",
-    "when should I {topic}",
-    "should I {topic}",
-    "do I need to {topic}",
-    "when is it time to {topic}",
-    "can a {topic} help",
-    "will a {topic} help",
-    # what the evidence says
-    "what does the {topic} say",
-    "what's the {topic}",
-    "is there {topic} for this",
-    "is there any {topic}",
-    "does the {topic} support this",
-)
+def typed_samples(cat: Catalogue, templates: Iterable[str]) -> list[str]:
+    """The typed samples of ``templates`` (``utterances.yaml``: ``typed``), every fill filled."""
+    return _unique(cross(templates, **cat.language.typed_fills))
 
 
 def intent(name: str, slots: Mapping[str, str] | None = None, samples: Iterable[str] = ()) -> Json:
@@ -712,7 +254,7 @@ def literal_phrases(cat: Catalogue, phrases: Iterable[str]) -> list[str]:
     return _unique(p for p in phrases if len(p.split()) == 1 or p.split()[0] not in firsts)
 
 
-def tell_samples(cat: Catalogue) -> list[str]:
+def tell_samples(cat: Catalogue, locale: str = "en-US") -> list[str]:
     """TellIntent: the runner's own words behind a carrier, plus the typed phrasings that let
     Alexa recognise the content's words as slot values. A typed phrasing must start with a
     carrier (one of TellIntent's own words): one that starts with a slot or another intent's
@@ -721,7 +263,9 @@ def tell_samples(cat: Catalogue) -> list[str]:
     samples = [f"{c} {{{WORDS}}}" for c in carriers]
     typed = [
         t
-        for t in [*pain_samples(), *ABOUT]
+        for t in typed_samples(
+            cat, [*cat.language.typed_tell, *cat.language.locale_hear.get(locale, ())]
+        )
         if (first := nlu.words(t.split("{")[0])[:1])
         and first[0] in carriers
         and not splits_a_sign(cat, t)
@@ -792,7 +336,7 @@ def routine_intent(cat: Catalogue) -> Json:
     samples = [f"{c} {{{WORDS}}}" for c in cues]
     typed = [
         t
-        for t in routine_samples()
+        for t in typed_samples(cat, cat.language.typed_routine)
         if nlu.words(t)[:1] and nlu.words(t)[0] in cues and not splits_a_sign(cat, t)
     ]
     slots = {WORDS: SEARCH_QUERY, "muscle": MUSCLE, "side": SIDE, "equipment": EQUIPMENT}
@@ -810,7 +354,7 @@ def _answer_literals(cat: Catalogue) -> list[str]:
     ]
 
 
-def tell_intent(cat: Catalogue) -> Json:
+def tell_intent(cat: Catalogue, locale: str = "en-US") -> Json:
     types = {
         "region": REGION,
         "aspect": ASPECT,
@@ -821,7 +365,7 @@ def tell_intent(cat: Catalogue) -> Json:
         "topic": TOPIC,
         WORDS: SEARCH_QUERY,
     }
-    samples = tell_samples(cat)
+    samples = tell_samples(cat, locale)
     used = {name for sample in samples for name in _SLOT.findall(sample)}
     return intent(TELL, {k: v for k, v in types.items() if k in used}, samples)
 
@@ -841,11 +385,11 @@ def built_in_intents(cat: Catalogue) -> list[Json]:
     return out
 
 
-def intents(cat: Catalogue) -> list[Json]:
+def intents(cat: Catalogue, locale: str = "en-US") -> list[Json]:
     return sorted(
         [
             *built_in_intents(cat),
-            tell_intent(cat),
+            tell_intent(cat, locale),
             routine_intent(cat),
             ready_intent(cat),
             *lead_intents(cat),
@@ -855,11 +399,11 @@ def intents(cat: Catalogue) -> list[Json]:
 
 
 def language_model(cat: Catalogue, locale: str) -> Json:
-    """The language model of one locale; the same for every English locale (see the module
-    docstring), so ``locale`` is the place where a spelling variant would go."""
+    """The language model of one locale: the same for every English locale, with the locale's
+    own typed samples (``utterances.yaml``: ``locales.<locale>.hear``) in its TellIntent."""
     if locale not in LOCALES:
         raise ValueError(f"no language model for {locale}")
-    declared = intents(cat)
+    declared = intents(cat, locale)
     used = {s["type"] for i in declared for s in i.get("slots", [])}
     return {
         "invocationName": INVOCATION_NAME,

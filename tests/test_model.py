@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -85,9 +86,30 @@ def test_the_manifest_validates_against_alexas_strict_schema() -> None:
     assert schema_problems(read(DEFAULT_PACKAGE / MANIFEST), MANIFEST_SCHEMA) == []
 
 
-def test_every_english_locale_has_the_same_language_model() -> None:
-    documents = [read(DEFAULT_PACKAGE / CUSTOM_MODELS / f"{loc}.json") for loc in LOCALES]
-    assert all(d == documents[0] for d in documents[1:])
+def _tell_samples(document: Any) -> set[str]:
+    model = document["interactionModel"]["languageModel"]
+    return {s for i in model["intents"] if i["name"] == "TellIntent" for s in i["samples"]}
+
+
+def test_the_english_locales_share_a_model_and_add_their_own_words(cat: Catalogue) -> None:
+    """Each locale's model is the common one plus its own typed samples in TellIntent
+    (``utterances.yaml``: ``locales.<locale>.hear``), and each of its templates is heard."""
+    documents = {loc: read(DEFAULT_PACKAGE / CUSTOM_MODELS / f"{loc}.json") for loc in LOCALES}
+    common = set.intersection(*(_tell_samples(d) for d in documents.values()))
+
+    def without_tell(document: Any) -> Any:
+        model = document["interactionModel"]["languageModel"]
+        return [i for i in model["intents"] if i["name"] != "TellIntent"], model["types"]
+
+    for loc, document in documents.items():
+        assert without_tell(document) == without_tell(documents["en-US"]), loc
+        own = _tell_samples(document) - common
+        for template in cat.language.locale_hear.get(loc, ()):
+            words = max(re.split(r"\{[^}]*\}", template), key=len).strip()
+            assert any(words in s for s in own), f"{loc}: nothing of {template!r} is heard"
+    gb, us = _tell_samples(documents["en-GB"]), _tell_samples(documents["en-US"])
+    assert any("niggling" in s for s in gb - us)
+    assert any("crook" in s for s in _tell_samples(documents["en-AU"]) - us)
 
 
 def test_ask_resources_points_the_ask_cli_at_the_package() -> None:

@@ -308,6 +308,12 @@ class Language:
     out_of_domain: tuple[str, ...]
     body_words: Mapping[str, tuple[str, ...]]  # "leg" -> region ids to offer
     locale_say: Mapping[str, Mapping[str, str]]  # locale -> spoken word -> the locale's word
+    # Typed sample templates (``typed``): fill name -> phrases, and the templates of TellIntent
+    # and RoutineIntent; `tpcoach build-model` fills and filters them.
+    typed_fills: Mapping[str, tuple[str, ...]]
+    typed_tell: tuple[str, ...]
+    typed_routine: tuple[str, ...]
+    locale_hear: Mapping[str, tuple[str, ...]]  # locale -> its own typed TellIntent templates
 
 
 @record(eq=False)  # hashed by identity: one catalogue per load

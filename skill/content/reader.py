@@ -170,6 +170,10 @@ class Reader:
             return []
         return [str(w) for w in value]
 
+    def get_texts(self, node: YamlMap, key: str) -> tuple[str, ...]:
+        """A required list of text, as written (spacing tidied, case kept)."""
+        return tuple(" ".join(w.split()) for w in self._texts(node, key, required=True))
+
     def get_words(self, node: YamlMap, key: str, *, required: bool = True) -> tuple[str, ...]:
         return tuple(normalise(w) for w in self._texts(node, key, required=required))
 

@@ -3,12 +3,14 @@ fillers, carriers, answers to each question, meanings read inside sentences, loc
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from types import MappingProxyType
+from typing import Any
 
 from skill.content.builders import Build
 from skill.content.objects import BUILT_IN_ANSWERS, LOCALES, MEANINGS, Language
-from skill.content.reader import YamlMap, empty_map
+from skill.content.reader import Reader, YamlMap, empty_map
 from skill.text import normalise
 
 
@@ -63,6 +65,8 @@ def build(b: Build) -> Language:
             b.refer("region", rid, utt, line, f"body_words: '{rid}' is not a region")
         body[normalise(key)] = ids
     say: dict[str, Mapping[str, str]] = {}
+    hear: dict[str, tuple[str, ...]] = {}
+    typed = _typed(utt)
     loc = utt.get_map(root, "locales") or empty_map()
     for key in loc:
         if key not in LOCALES:
@@ -73,6 +77,9 @@ def build(b: Build) -> Language:
         say[key] = MappingProxyType(
             {normalise(k): str(v) for k, v in (words or {}).items() if isinstance(v, str)}
         )
+        if isinstance(node, YamlMap) and "hear" in node:
+            fills = typed["typed_fills"]
+            hear[key] = tuple(_templates(utt, node, "hear", TYPED_SLOTS["tell"], fills))
     return Language(
         launch=utt.get_words(inv, "launch"),
         one_shot=utt.get_words(inv, "one_shot"),
@@ -89,4 +96,63 @@ def build(b: Build) -> Language:
         out_of_domain=utt.get_words(root, "out_of_domain"),
         body_words=MappingProxyType(body),
         locale_say=MappingProxyType(say),
+        locale_hear=MappingProxyType(hear),
+        **typed,
     )
+
+
+# The slots a typed template may name, by the intent whose samples it becomes.
+TYPED_SLOTS = {
+    "tell": frozenset({"region", "aspect", "side", "condition", "muscle", "equipment", "topic"}),
+    "routine": frozenset({"muscle", "side", "equipment"}),
+}
+_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+
+
+def _templates(
+    utt: Reader, parent: YamlMap, key: str, allowed: frozenset[str], fills: Mapping[str, Any]
+) -> list[str]:
+    """A list of typed templates; each placeholder is a slot in ``allowed`` or a fill."""
+    out = []
+    line = utt.line_of(parent, key)
+    for text in utt.get_texts(parent, key):
+        for name in _PLACEHOLDER.findall(text):
+            if name not in allowed and name not in fills:
+                utt.problem(
+                    line,
+                    f"typed: '{{{name}}}' in '{text}' is neither a slot here "
+                    f"({', '.join(sorted(allowed))}) nor a fill",
+                )
+        if text.count("{") != text.count("}"):
+            utt.problem(line, f"typed: unbalanced braces in '{text}'")
+        out.append(text)
+    return out
+
+
+def _typed(utt: Reader) -> dict[str, Any]:
+    """``typed``: fills (capitalised names, each a list of phrases that may name slots) and the
+    templates of each intent, grouped by what they say; every placeholder is a slot the intent
+    has or a fill, and each sample is kept as written (Alexa reads its case)."""
+    node = utt.get_map(utt.root, "typed") if "typed" in utt.root else None
+    node = node or empty_map()  # optional: a model without typed samples
+    fills_node = (utt.get_map(node, "fills") if "fills" in node else None) or empty_map()
+    every_slot = TYPED_SLOTS["tell"] | TYPED_SLOTS["routine"]
+
+    fills: dict[str, tuple[str, ...]] = {}
+    for key in fills_node:
+        if not key.isupper():
+            utt.problem(fills_node.key_lines[key], f"typed: a fill's name is in capitals ('{key}')")
+            continue
+        fills[key] = tuple(_templates(utt, fills_node, key, every_slot, {}))
+    groups: dict[str, tuple[str, ...]] = {}
+    for intent_key, allowed in TYPED_SLOTS.items():
+        part = (utt.get_map(node, intent_key) if intent_key in node else None) or empty_map()
+        found: list[str] = []
+        for key in part:
+            found += _templates(utt, part, key, allowed, fills)
+        groups[intent_key] = tuple(dict.fromkeys(found))
+    return {
+        "typed_fills": MappingProxyType(fills),
+        "typed_tell": groups["tell"],
+        "typed_routine": groups["routine"],
+    }
