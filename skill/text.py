@@ -6,6 +6,10 @@ Each does one job and they differ on purpose, so each is defined here once:
   (but apostrophes) to spaces, single spaces.
 - :func:`without` — the same, with filler words dropped ("the outside of my knee" ~ "outside knee").
 - :func:`plain` — SSML back to its words, for cards, logs and screens.
+- :func:`words` and :func:`normal` — what a person typed, as the text simulator
+  (``tpcoach/nlu.py``) compares it with the model's samples: curly apostrophes made straight,
+  apostrophes kept inside words only.
+- :func:`sample_key` — what makes two samples the same to Alexa: only case and spacing.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from collections.abc import Collection
 _PUNCT = re.compile(r"[^\w\s']+")
 _SPACES = re.compile(r"\s+")
 _TAG = re.compile(r"<[^>]+>")
+_NOT_WORD = re.compile(r"[^\w\s']")
 
 
 def normalise(text: str) -> str:
@@ -33,3 +38,19 @@ def plain(ssml: str) -> str:
     import html  # only for cards, logs and screens
 
     return _SPACES.sub(" ", html.unescape(_TAG.sub(" ", ssml))).strip()
+
+
+def words(text: str) -> list[str]:
+    """Lower-case words: punctuation other than apostrophes is a word break."""
+    text = text.lower().replace("\u2019", "'").replace("\u2018", "'")
+    return [w.strip("'") for w in _NOT_WORD.sub(" ", text).split() if w.strip("'")]
+
+
+def normal(text: str) -> str:
+    """:func:`words`, joined by single spaces."""
+    return " ".join(words(text))
+
+
+def sample_key(sample: str) -> str:
+    """What makes two samples the same to Alexa: case and spacing do not count."""
+    return " ".join(sample.lower().split())

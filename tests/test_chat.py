@@ -16,12 +16,12 @@ from typing import Any
 
 import pytest
 
-from skill.nlu import load_model
 from skill.speech import pause
 from skill.state import SESSION_KEY
 from tests.hosting_support import local_endpoint
 from tpcoach.chat import Chat, Screen, paragraphs, utter
 from tpcoach.local import Client
+from tpcoach.nlu import load_model
 
 ROOT = Path(__file__).resolve().parent.parent
 

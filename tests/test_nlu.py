@@ -1,5 +1,5 @@
 """Text → request: the shipped interaction model understands what runners say the way Alexa would,
-and the matching rule (skill/nlu.py) holds on a small model of our own."""
+and the matching rule (tpcoach/nlu.py) holds on a small model of our own."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from typing import Any
 
 import pytest
 
-from skill.nlu import (
+from tpcoach.local import intent_request
+from tpcoach.nlu import (
     FALLBACK,
     Model,
     built_in_phrases,
@@ -18,7 +19,6 @@ from skill.nlu import (
     load_model,
     model_path,
 )
-from tpcoach.local import intent_request
 
 FIXTURE = Path(__file__).parent / "fixtures" / "model" / "en-US.json"
 LOCALES = sorted(p.stem for p in model_path().parent.glob("*.json"))

@@ -10,12 +10,12 @@ import pytest
 
 from skill.app import build_skill_builder
 from skill.content import ANY_ASPECT, catalogue
-from skill.nlu import load_model
 from skill.resolve import Answer, Heard, NotUnderstood, place_id, resolve_place
 from skill.state import SESSION_KEY
 from skill.stores import open_store
 from tpcoach.chat import utter
 from tpcoach.local import Client, SlotValue, in_process
+from tpcoach.nlu import load_model
 
 CAT = catalogue()
 

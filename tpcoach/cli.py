@@ -51,7 +51,7 @@ def check(args: argparse.Namespace) -> int:
             why = compiled.stale(directory)
             if why:
                 problems.append(f"{compiled.ARTIFACT}: {why}")
-        from skill import model
+        from tpcoach import model
 
         problems.extend(model.check_model(cat, Path(args.model)))
     for p in problems:
@@ -78,7 +78,7 @@ def build_model(args: argparse.Namespace) -> int:
         for p in exc.problems:
             print(f"{directory / p.file}:{p.line}: {p.message}", file=sys.stderr)
         return 1
-    from skill import model
+    from tpcoach import model
 
     try:
         endpoint = model.endpoint(args.endpoint, args.certificate) if args.endpoint else None
