@@ -16,16 +16,18 @@ from typing import Any
 import pytest
 
 import skill.handlers.base as base
+from skill.apl import apl
 from skill.app import build_skill_builder
 from skill.content import ANY_ASPECT, ContentError, catalogue, geometry, load_geometry
 from skill.display import BUTTON_INTENTS
-from skill.screens import Screen, apl, response_text, screen_for, svg
+from skill.screens import Screen, response_text, screen_for
 from skill.state import Progress, State
 from skill.stores import open_store
 from tests.dialogue import conversations, run
 from tpcoach.gallery import GALLERY, sample_screens
 from tpcoach.local import Client, in_process
 from tpcoach.model import DEFAULT_PACKAGE, MANIFEST, PROJECT_ROOT
+from tpcoach.svg import svg
 
 RUNNER = PROJECT_ROOT / "tests" / "apl" / "run.js"
 CONTENT = PROJECT_ROOT / "content"

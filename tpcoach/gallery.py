@@ -12,8 +12,9 @@ import subprocess
 from pathlib import Path
 
 from skill.content import Catalogue, Geometry, catalogue, geometry
-from skill.screens import Screen, icon_svg, response_text, screen_for, svg
+from skill.screens import Screen, response_text, screen_for
 from skill.state import Progress, State
+from tpcoach.svg import icon_svg, svg
 
 ROOT = Path(__file__).resolve().parent.parent
 GALLERY = ROOT / "docs" / "gallery"
