@@ -173,7 +173,11 @@ def _countdown(screen: Screen) -> Json:
 
 
 def apl(screen: Screen) -> tuple[Json, Json]:
-    """The APL document and datasource for a screen."""
+    """The APL document and datasource for a screen.
+
+    Long on purpose: it is one APL document, written out as it nests (column, figure, texts,
+    countdown, buttons), so that it reads as the screen it draws; pieces used more than once are
+    the helpers above."""
     graphics: Json = {}
     column: list[Json] = [
         _text(f"${{{P}.title}}", "24dp", MUTED),

@@ -286,7 +286,13 @@ def _places_and_muscles(cat: Catalogue) -> Mapping[str, str]:
 
 
 def understand(cat: Catalogue, text: str, pending: str | None = None) -> Meaning:
-    """What ``text`` means where ``pending`` is the question the skill left open."""
+    """What ``text`` means where ``pending`` is the question the skill left open.
+
+    Long on purpose: one pass over the sentence, trying the meanings in the order that decides
+    between them (a red flag first, then the follow-up's answer, an answer said whole, a muscle
+    or a place, a topic or a tool, an answer said inside a sentence, a body word); split into
+    steps, that order would be spread over functions that each depend on what the others
+    found."""
     lex = lexicon(cat)
     vocab = vocabulary(cat)
     norm = " ".join(tokens(text, lex.body))

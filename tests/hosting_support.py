@@ -24,7 +24,7 @@ def launch_request(
     timestamp: str | None = None,
     request_type: str = "LaunchRequest",
 ) -> dict[str, Any]:
-    """A request envelope as Alexa sends it for "open trigger point coach" (skill/local.py
+    """A request envelope as Alexa sends it for "open trigger point coach" (tpcoach/local.py
     builds it, as for every other test)."""
     request = local.launch_request()
     request["type"] = request_type

@@ -85,7 +85,10 @@ def figure_svg(figure: Figure, x: float, y: float, scale: float) -> list[str]:
 
 
 def svg(screen: Screen, at_seconds_left: int | None = None) -> str:
-    """The screen as an SVG of an Echo Show 8 (1280 x 800); a hold is drawn at its halfway cue."""
+    """The screen as an SVG of an Echo Show 8 (1280 x 800); a hold is drawn at its halfway cue.
+
+    Long on purpose: one drawing, top to bottom as on the device (texts, legend, countdown,
+    figure, buttons), each part a few lines."""
     font = "DejaVu Sans, Arial, sans-serif"
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{SVG_W}" height="{SVG_H}"'

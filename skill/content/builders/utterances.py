@@ -64,22 +64,8 @@ def build(b: Build) -> Language:
             line = bod.key_lines[key]
             b.refer("region", rid, utt, line, f"body_words: '{rid}' is not a region")
         body[normalise(key)] = ids
-    say: dict[str, Mapping[str, str]] = {}
-    hear: dict[str, tuple[str, ...]] = {}
     typed = _typed(utt)
-    loc = utt.get_map(root, "locales") or empty_map()
-    for key in loc:
-        if key not in LOCALES:
-            utt.problem(loc.key_lines[key], f"locales: '{key}' is not one of {', '.join(LOCALES)}")
-            continue
-        node = loc[key]
-        words = node.get("say") if isinstance(node, dict) else None
-        say[key] = MappingProxyType(
-            {normalise(k): str(v) for k, v in (words or {}).items() if isinstance(v, str)}
-        )
-        if isinstance(node, YamlMap) and "hear" in node:
-            fills = typed["typed_fills"]
-            hear[key] = tuple(_templates(utt, node, "hear", TYPED_SLOTS["tell"], fills))
+    say, hear = _locales(utt, typed["typed_fills"])
     return Language(
         launch=utt.get_words(inv, "launch"),
         one_shot=utt.get_words(inv, "one_shot"),
@@ -99,6 +85,28 @@ def build(b: Build) -> Language:
         locale_hear=MappingProxyType(hear),
         **typed,
     )
+
+
+def _locales(
+    utt: Reader, fills: Mapping[str, Any]
+) -> tuple[dict[str, Mapping[str, str]], dict[str, tuple[str, ...]]]:
+    """``locales``: per locale, the words it says instead (``say``) and the typed TellIntent
+    templates only its model hears (``hear``)."""
+    say: dict[str, Mapping[str, str]] = {}
+    hear: dict[str, tuple[str, ...]] = {}
+    loc = utt.get_map(utt.root, "locales") or empty_map()
+    for key in loc:
+        if key not in LOCALES:
+            utt.problem(loc.key_lines[key], f"locales: '{key}' is not one of {', '.join(LOCALES)}")
+            continue
+        node = loc[key]
+        words = node.get("say") if isinstance(node, dict) else None
+        say[key] = MappingProxyType(
+            {normalise(k): str(v) for k, v in (words or {}).items() if isinstance(v, str)}
+        )
+        if isinstance(node, YamlMap) and "hear" in node:
+            hear[key] = tuple(_templates(utt, node, "hear", TYPED_SLOTS["tell"], fills))
+    return say, hear
 
 
 # The slots a typed template may name, by the intent whose samples it becomes.
