@@ -17,18 +17,8 @@ from skill.resolve import (
     resolve_place,
     vocabulary,
 )
-from skill.speech import (
-    fixed,
-    text,
-    your,
-)
-from skill.state import (
-    ASPECT,
-    NEXT_MUSCLE,
-    OFFER_ROUTINE,
-    REGION,
-    State,
-)
+from skill.speech import fixed, text, your
+from skill.state import ASPECT, NEXT_MUSCLE, OFFER_ROUTINE, REGION, State
 
 
 def place_phrase(turn: Turn, region: str, aspect: str | None, side: str | None) -> str:

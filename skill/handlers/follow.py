@@ -13,20 +13,8 @@ from skill.handlers import ask as ask_stage
 from skill.handlers import questions
 from skill.handlers.base import Handler, Turn, meaning_name
 from skill.history import Place, Report, Session, place_key
-from skill.speech import (
-    spoken_list,
-    text,
-    your,
-)
-from skill.state import (
-    FOLLOW_UP,
-    FORGET,
-    OFFER_ROUTINE,
-    REGION,
-    WORSE_SCREEN,
-    Progress,
-    State,
-)
+from skill.speech import spoken_list, text, your
+from skill.state import FOLLOW_UP, FORGET, OFFER_ROUTINE, REGION, WORSE_SCREEN, Progress, State
 from skill.understand import CHANGE_INTENTS, PROGRESS
 from skill.understand import FORGET as FORGET_INTENT
 

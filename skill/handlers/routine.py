@@ -28,16 +28,7 @@ from skill.speech import (
     text,
     your,
 )
-from skill.state import (
-    ASPECT,
-    NEXT_MUSCLE,
-    OTHER_SIDE,
-    READY,
-    REGION,
-    RESUME,
-    Progress,
-    State,
-)
+from skill.state import ASPECT, NEXT_MUSCLE, OTHER_SIDE, READY, REGION, RESUME, Progress, State
 
 
 def start_routine(turn: Turn, muscle: Muscle, equipment: str | None, side: str | None) -> None:

@@ -6,22 +6,9 @@ from skill.content import RedFlag
 from skill.handlers import ask as ask_stage
 from skill.handlers import routine as routine_stage
 from skill.handlers.base import Handler, Turn
-from skill.resolve import (
-    NOTHING,
-    Heard,
-    match_word,
-    resolve_place,
-    vocabulary,
-)
-from skill.speech import (
-    text,
-)
-from skill.state import (
-    RED_FLAG,
-    SCREEN,
-    WORSE_SCREEN,
-    State,
-)
+from skill.resolve import NOTHING, Heard, match_word, resolve_place, vocabulary
+from skill.speech import text
+from skill.state import RED_FLAG, SCREEN, WORSE_SCREEN, State
 
 
 def ask_screen(turn: Turn) -> None:

@@ -17,9 +17,7 @@ from skill.handlers.base import Handler, Turn, meaning_name
 from skill.handlers.system import CONVERSATION_TYPES, cannot_fulfill, silence, turn_free_words
 from skill.resolve import match_word, vocabulary
 from skill.safelog import describe, loggable, logger
-from skill.speech import (
-    text,
-)
+from skill.speech import text
 from skill.state import (
     ASPECT,
     NEXT_MUSCLE,
