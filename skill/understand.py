@@ -64,6 +64,16 @@ NEGATORS = frozenset(
     }
 )  # fmt: skip
 NEGATION_REACH = 3  # a negator this many words before a sign undoes it
+# Words a negation reaches across without counting them: "no swelling or tingling at all".
+NEGATION_GLUE = frozenset(
+    {"or", "nor", "and", "any", "having", "have", "got", "signs", "sign", "of", "a", "real",
+     "much", "kind", "sort", "like", "\x00"}
+)  # fmt: skip
+# After an answering "no", the start of a statement: what follows is not negated.
+ANSWER_THEN = frozenset(
+    {"way", "i", "i'm", "i've", "i'd", "it", "it's", "my", "me", "the", "we", "but", "and", "so",
+     "thanks", "worries", "problem", "actually", "because", "cause", "though", "that's", "this"}
+)  # fmt: skip
 # Contractions that are words of their own: their "'s" is not a possessive.
 KEEP_S = frozenset(
     {"it's", "that's", "there's", "what's", "let's", "he's", "she's", "who's", "how's", "where's",
@@ -127,6 +137,17 @@ def _spans(toks: list[str], words: Iterable[str]) -> list[tuple[int, int, str]]:
     return sorted(out)
 
 
+def _occurrences(toks: list[str], words: Iterable[str]) -> list[tuple[int, int, str]]:
+    """Every (start, end, word) of ``words`` in ``toks``, overlaps included."""
+    index = _index(words)
+    return [
+        (i, i + len(phrase), w)
+        for i, t in enumerate(toks)
+        for phrase, w in index.get(t, ())
+        if tuple(toks[i : i + len(phrase)]) == phrase
+    ]
+
+
 _Index = dict[str, list[tuple[tuple[str, ...], str]]]
 # Phrase indexes of the word lists read here (the lexicon's, the vocabulary's and the content's,
 # all built once and never changed), by identity. The list is kept beside its index, so its id
@@ -151,15 +172,29 @@ def _index(words: Iterable[str]) -> _Index:
 
 
 def _negated(toks: list[str], start: int) -> bool:
-    for t in reversed(toks[max(0, start - NEGATION_REACH) : start]):
+    """Whether a negator stands just before ``toks[start]``: within :data:`NEGATION_REACH`
+    words, not counting the glue of a list ("not having any swelling or tingling"), and with
+    no "but" between. A "no" that answers and then says something ("no, my calf is swollen",
+    "no way, I fell") negates nothing."""
+    counted = 0
+    for k in range(start - 1, max(-1, start - 3 * NEGATION_REACH - 1), -1):
+        t = toks[k]
         if t in ("but", "though", "although", "except"):
             return False
         if t in NEGATORS:
-            return True
+            after = toks[k + 1] if k + 1 < len(toks) else ""
+            return not (t in ("no", "none") and k + 1 < start and after in ANSWER_THEN)
+        if t not in NEGATION_GLUE:
+            counted += 1
+            if counted >= NEGATION_REACH:
+                return False
     return False
 
 
 # --------------------------------------------------------------------------- vocabularies
+
+
+NearSigns = Mapping[str, tuple[tuple[tuple[tuple[str, ...], ...], str], ...]]
 
 
 @record
@@ -167,6 +202,7 @@ class Lexicon:
     """Phrase → meaning maps for reading sentences, built once per catalogue."""
 
     red_flags: Mapping[str, str]  # sign phrase -> red flag id
+    near: NearSigns  # first word → (the phrases said in order and close, red flag id)
     not_signs: tuple[str, ...]  # phrases that hold a sign word but are no sign ("warm up")
     answers: Mapping[str, str]  # phrase -> meaning (a built-in intent, or a meaning key)
     switch: tuple[str, ...]
@@ -175,6 +211,15 @@ class Lexicon:
     body: frozenset[str]  # first words of places and muscles
     leading: tuple[tuple[str, ...], ...]
     trailing: tuple[tuple[str, ...], ...]
+
+
+def _near_index(cat: Catalogue) -> NearSigns:
+    index: dict[str, list[tuple[tuple[tuple[str, ...], ...], str]]] = {}
+    for flag in cat.safety.red_flags:
+        for parts in flag.near:
+            words = tuple(tuple(p.split()) for p in parts)
+            index.setdefault(words[0][0], []).append((words, flag.id))
+    return MappingProxyType({k: tuple(v) for k, v in index.items()})
 
 
 @cache
@@ -193,6 +238,7 @@ def lexicon(cat: Catalogue) -> Lexicon:
             answers.setdefault(p, key)
     return Lexicon(
         red_flags=flags,
+        near=_near_index(cat),
         not_signs=cat.safety.not_signs,
         answers=answers,
         switch=lang.meanings.get("switch", ()),
@@ -222,13 +268,52 @@ def red_flags_in(cat: Catalogue, text: str) -> list[str]:
     found: set[str] = set()
     for toks in (said, [t for t in said if t not in soft]):
         toks = list(toks)
-        for benign in _spans(toks, lex.not_signs):
-            for k in range(benign[0], benign[1]):
-                toks[k] = "\x00"
-        found |= {
-            lex.red_flags[w] for i, _j, w in _spans(toks, lex.red_flags) if not _negated(toks, i)
-        }
+        # A sign counts unless a look-alike at least as long overlaps it: "catch my breath"
+        # is no sign, "can't catch my breath" is; "I fell asleep" holds no fall.
+        signs = _spans(toks, lex.red_flags)
+        look_alikes = _occurrences(toks, lex.not_signs)
+        kept = [
+            (i, j, w)
+            for i, j, w in signs
+            if not any(b - a >= j - i and a < j and i < b for a, b, _ in look_alikes)
+        ]
+        for a, b, _ in look_alikes:
+            if not any(i <= a and b <= j for i, j, _ in kept):
+                toks[a:b] = ["\x00"] * (b - a)
+        found |= {lex.red_flags[w] for i, _j, w in kept if not _negated(toks, i)}
+        found |= _said_near(toks, lex.near)
     return [f.id for f in cat.safety.red_flags if f.id in found]
+
+
+NEAR_GAP = 5  # words that may stand between the parts of a near sign
+
+
+def _said_near(toks: list[str], near: NearSigns) -> set[str]:
+    """The red flags of near signs (``near``: first word → (parts as word tuples, flag id))
+    said in ``toks``: the parts in order, each within :data:`NEAR_GAP` words of the one
+    before, the first not negated."""
+    found: set[str] = set()
+
+    def at(i: int, phrase: tuple[str, ...]) -> bool:
+        return tuple(toks[i : i + len(phrase)]) == phrase
+
+    said = set(toks)
+    for start, first in enumerate(toks):
+        for parts, flag in near.get(first, ()):
+            if flag in found or not all(p[0] in said for p in parts[1:]):
+                continue
+            if not at(start, parts[0]) or _negated(toks, start):
+                continue
+            end = start + len(parts[0])
+            for phrase in parts[1:]:
+                window = range(end, min(len(toks), end + NEAR_GAP + 1))
+                nxt = next((k for k in window if at(k, phrase)), None)
+                if nxt is None:
+                    break
+                end = nxt + len(phrase)
+            else:
+                found.add(flag)
+    return found
 
 
 def _strip_edges(lex: Lexicon, toks: list[str]) -> list[str]:

@@ -17,7 +17,6 @@ from skill.understand import (
     ANSWER_MEANINGS,
     FALLBACK,
     FOLLOW_UP,
-    SYMPTOM,
     Meaning,
     tokens,
     understand,
@@ -136,7 +135,7 @@ def _answer_words(cat: Catalogue) -> list[str]:
         *(p for group in lang.answers.values() for p in group),
         *(p for key in ANSWER_MEANINGS for p in lang.meanings.get(key, ())),
     )
-    taken = set(carrier_words(cat)) | set(routine_cues(cat))
+    taken = set(carrier_words(cat)) | set(routine_cues(cat)) | set(lang.whole_only)
     words = {p.split()[0] for p in phrases if p.split()} - taken
     words |= set(_openers(cat)) - set(carrier_words(cat))
     cues = {p.split()[0] for p in lang.meanings.get("routine", ()) if p.split()}
@@ -272,20 +271,20 @@ _PROBE_TAILS = (
 def _same_said_as(cat: Catalogue, carrier: str, word: str) -> bool:
     """Whether every content phrase and probe that starts with ``carrier`` means the same with
     ``word`` said in its place."""
+    # The look-alikes of signs among them: "popped out for a run" must not come back as "torn
+    # out for a run", a warning nobody needed.
     tails = {p[len(carrier) :].strip() for p in _starting(known_phrases(cat), carrier)}
-    # A look-alike of a sign said first ("popped into the physio") may come back as the sign:
-    # a needless warning, never a sign lost. Every other phrase must mean the same.
-    look_alikes = set(_starting(cat.safety.not_signs, carrier))
     for pending in (None, FOLLOW_UP):
         for tail in tails | set(_PROBE_TAILS):
-            heard = understand(cat, f"{carrier} {tail}", pending)
-            again = understand(cat, f"{word} {tail}", pending)
-            if meaning_key(cat, heard) == meaning_key(cat, again):
-                continue
-            if f"{carrier} {tail}".strip() in look_alikes and again.intent == SYMPTOM:
-                continue
-            return False
+            if _meant(cat, f"{carrier} {tail}", pending) != _meant(cat, f"{word} {tail}", pending):
+                return False
     return True
+
+
+@cache
+def _meant(cat: Catalogue, text: str, pending: str | None) -> Key:
+    """:func:`meaning_key` of ``text`` (kept: the leads compare each member with each other)."""
+    return meaning_key(cat, understand(cat, text, pending))
 
 
 @cache

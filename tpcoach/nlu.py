@@ -378,7 +378,9 @@ def _invocation(model: Model, tokens: list[str]) -> Understanding | None:
     for verb in lang.launch:
         if _after(tokens, f"{verb} {model.invocation}") == []:
             return Understanding(text=text, kind="launch", new_session=True)
-    for verb in lang.one_shot:
+    # "open trigger point coach and my knee hurts": a launch phrase with words is a one-shot
+    # too, as in tests/va/run.js's reading of Alexa's invocation grammar.
+    for verb in (*lang.one_shot, *lang.launch):
         rest = _after(tokens, f"{verb} {model.invocation}")
         if rest is None:
             continue

@@ -196,6 +196,10 @@ class RedFlag:
     words: tuple[str, ...]
     advice: str
     source: str
+    # Signs found inside a sentence, often said in parts with other words between ("lost ...
+    # weight": "lost a heap of weight"): each a tuple of phrases, found in order, close
+    # together. Unlike ``words`` they get no lead intent: they are not said first.
+    near: tuple[tuple[str, ...], ...] = ()
 
 
 @record
@@ -303,6 +307,7 @@ class Language:
     within_fillers: frozenset[str]
     openers: tuple[str, ...]
     second_words: tuple[str, ...]
+    whole_only: frozenset[str]  # first words of answers heard only as the whole answer
     answers: Mapping[str, tuple[str, ...]]  # built-in intent -> phrasings
     meanings: Mapping[str, tuple[str, ...]]  # ready, unsure, more, ... -> phrasings
     out_of_domain: tuple[str, ...]

@@ -182,7 +182,8 @@ class Reader:
         out: dict[str, None] = {}
         for w in self._texts(node, key, required=False):
             for form in expand_stars(" ".join(w.lower().split())):
-                out.setdefault(normalise(form), None)
+                # "lost ... weight": parts said apart, kept apart by " ~ "
+                out.setdefault(" ~ ".join(normalise(p) for p in form.split("...")), None)
         return tuple(out)
 
     def maps(self, node: YamlMap, key: str, *, required: bool = True) -> Iterator[YamlMap]:

@@ -35,8 +35,13 @@ def build(b: Build) -> Safety | None:
             only_placeholders(
                 reader, reader.line_of(node, "advice"), advice, ADVICE_PLACEHOLDERS, "advice"
             )
+        near = tuple(tuple(pattern.split(" ~ ")) for pattern in reader.get_signs(node, "near"))
+        for parts in near:
+            if not all(parts):
+                line = reader.line_of(node, "near")
+                reader.problem(line, f"a near sign has an empty part: {parts}")
         if fid and advice:
-            red_flags.append(RedFlag(fid, ws, advice, src))
+            red_flags.append(RedFlag(fid, ws, advice, src, near))
     flag_ids = {f.id for f in red_flags}
     for extra, node in extras:
         if extra.flag not in flag_ids:

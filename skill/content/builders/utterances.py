@@ -77,6 +77,7 @@ def build(b: Build) -> Language:
         within_fillers=frozenset(utt.get_words(fil, "within")),
         openers=tuple(dict.fromkeys(utt.get_words(car, "openers"))),
         second_words=tuple(dict.fromkeys(utt.get_words(car, "second_words"))),
+        whole_only=frozenset(utt.get_words(car, "whole_only", required=False)),
         answers=MappingProxyType(answers),
         meanings=MappingProxyType(meanings),
         out_of_domain=utt.get_words(root, "out_of_domain"),
