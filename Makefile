@@ -1,5 +1,6 @@
 # Packaging of the AWS Lambda function, run by `sam build` (template.yaml: BuildMethod makefile)
-# with ARTIFACTS_DIR set. It copies only what the function runs (skill/ and content/) and
+# with ARTIFACTS_DIR set. It copies only what the function runs (skill/, the runtime, and
+# content/; the developer tools live in tpcoach/ and stay behind) and
 # installs requirements-lambda.txt as wheels for the function's runtime and architecture, so the
 # build machine's own Python and CPU do not matter.
 LAMBDA_PYTHON ?= 3.12

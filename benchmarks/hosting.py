@@ -116,7 +116,7 @@ def _run(code: str, env: dict[str, str]) -> tuple[dict[str, float], float]:
 
 
 def _launch_event() -> dict[str, Any]:
-    from skill.local import envelope, launch_request, new_session_id
+    from tpcoach.local import envelope, launch_request, new_session_id
 
     return envelope(
         launch_request(), session_id=new_session_id(), new=True, attributes={}, skill_id=SKILL_ID
@@ -277,8 +277,8 @@ def _user_session(
     transport: SignedTransport, user: int, turns: int, deadline: float, budget: dict[str, int]
 ) -> tuple[str, int | None]:
     """One routine for one user: returns the user id and the step its last response reached."""
-    from skill.local import Client, SlotValue
     from skill.state import SESSION_KEY
+    from tpcoach.local import Client, SlotValue
 
     client = Client(transport, user_id=f"amzn1.ask.account.BENCH{user:04d}", skill_id=SKILL_ID)
 
@@ -374,9 +374,9 @@ def load_run(
             server.wait(timeout=30)
             log.close()
         # No lost progress: every user's saved place is the step its last answer reached.
-        from skill.local import envelope, launch_request, new_session_id
         from skill.stores import SqliteStore
         from tests.hosting_support import envelope as to_envelope
+        from tpcoach.local import envelope, launch_request, new_session_id
 
         store = SqliteStore(store_path)
         lost = []

@@ -44,10 +44,11 @@ from typing import Any
 from skill.app import build_skill_builder
 from skill.content import ANY_ASPECT, LOCALES, Catalogue, catalogue
 from skill.handlers import base
-from skill.local import Client, SlotValue, ended, in_process, speech_of
-from skill.speech import Renderer, hold, plain, step_text
+from skill.speech import Renderer, hold, step_text
 from skill.state import SESSION_KEY
 from skill.stores import open_store
+from skill.text import plain
+from tpcoach.local import Client, SlotValue, ended, in_process, speech_of
 
 AIM_ANSWER = 12.0
 AIM_TURNS = 5
@@ -290,7 +291,7 @@ def main() -> int:
             total = len(routine.steps)
             for number, step in enumerate(routine.steps, start=1):
                 spoken = f"Step {number} of {total}. "
-                spoken += step_text(step, "left", cat.equipment[equipment].name)
+                spoken += step_text(cat, step, "left", cat.equipment[equipment].name)
                 seconds = seconds_to_say(spoken, workdir)
                 durations.append((seconds, f"{muscle}/{equipment} step {number}"))
                 if args.steps:

@@ -12,7 +12,7 @@ Each entry is said at a point of a conversation (``at``). The benchmark first br
 to that point with plain phrasings (for ``step``: the TFL routine at step 3), then says the
 entry, through one of two clients:
 
-* ``nlu``: ``skill/nlu.py`` turns the words into the request (as ``tpcoach chat`` does) and the
+* ``nlu``: ``tpcoach/nlu.py`` turns the words into the request (as ``tpcoach chat`` does) and the
   skill answers in this process;
 * ``va``: npm ``virtual-alexa`` reads the shipped interaction model of the entry's locale, turns
   the words into the request and POSTs it to the skill's web entry on loopback.
@@ -44,14 +44,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from skill.app import build_skill_builder  # noqa: E402
-from skill.chat import utter  # noqa: E402
 from skill.content import catalogue  # noqa: E402
-from skill.local import Client, ended, in_process, speech_of  # noqa: E402
-from skill.model import INVOCATION_NAME  # noqa: E402
-from skill.nlu import load_model  # noqa: E402
-from skill.speech import plain  # noqa: E402
 from skill.state import SESSION_KEY  # noqa: E402
 from skill.stores import open_store  # noqa: E402
+from skill.text import plain  # noqa: E402
+from tpcoach.chat import utter  # noqa: E402
+from tpcoach.local import Client, ended, in_process, speech_of  # noqa: E402
+from tpcoach.model import INVOCATION_NAME  # noqa: E402
+from tpcoach.nlu import load_model  # noqa: E402
 
 CORPUS = Path(__file__).resolve().parent / "understanding"
 MODELS = ROOT / "interaction_model" / "interactionModels" / "custom"

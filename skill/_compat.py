@@ -18,8 +18,9 @@ The fix
     patched modules. If the installed oscrypto no longer contains the old pattern (a fixed
     release), the finder steps aside and the module loads as shipped.
 
-Only the web entry (``skill/web.py``) calls this, before it imports flask-ask-sdk. The Lambda
-entry imports neither oscrypto nor this module's callers. ``tests/test_web_compat.py`` fails if a
+Only the web entry (``skill/web.py``, and its verifier ``skill/verify.py``) calls this, before
+it imports flask-ask-sdk or the verifier. The Lambda entry imports neither oscrypto nor this
+module's callers. ``tests/test_web_compat.py`` fails if a
 fresh interpreter can no longer import the verifier through ``skill.web``.
 """
 

@@ -30,14 +30,15 @@ _TYPE = "~"
 
 
 def digest(directory: Path) -> str:
-    """What the artifact is built from: every content file, and the loader and the record type
-    that make its objects.
+    """What the artifact is built from: every content file, and the loader (skill/content/),
+    the record type and the normaliser that make its objects.
 
     A CRC and the sizes, not a cryptographic hash: it tells an edited file from the one built,
     and costs a tenth of a millisecond at start (hashlib's import alone costs more).
     """
     crc, sizes = 0, []
-    code = [Path(content.__file__), Path(__file__).with_name("records.py")]
+    loader = sorted(Path(content.__file__).parent.rglob("*.py"))
+    code = [*loader, *(Path(__file__).with_name(n) for n in ("records.py", "text.py"))]
     paths = [*sorted(directory.glob("*.yaml")), *code]
     for path in paths:
         data = path.read_bytes()

@@ -96,8 +96,9 @@ class ScreenInterceptor(AbstractResponseInterceptor):
         if not isinstance(turn, Turn):
             return
         # Imported here, not at the top: only turns on a device with a screen need them.
+        from skill.apl import render_directive
         from skill.content import geometry
-        from skill.screens import render_directive, screen_for
+        from skill.screens import screen_for
 
         locale = getattr(handler_input.request_envelope.request, "locale", None) or "en-US"
         screen = screen_for(

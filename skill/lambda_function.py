@@ -26,28 +26,14 @@ from ask_sdk_model import RequestEnvelope
 from skill.app import build_skill
 from skill.fastserial import Serializer
 from skill.safelog import describe, logger
-from skill.stores import STORE_ENV, TABLE_ENV, open_store
+from skill.stores import lambda_store_url, open_store
 
 SKILL_ID_ENV = "TPCOACH_SKILL_ID"
 EMPTY_RESPONSE: Event = {"version": "1.0", "response": {}}
 log = logger(__name__)  # logging is imported when something is logged
 
 Event = dict[str, Any]
-Handler = Callable[[Event, Any], Event]
-
-
-def store_url_from_env() -> str:
-    """``TPCOACH_STORE``, else ``dynamodb:$TPCOACH_TABLE``; no silent fallback to a local file."""
-    url = os.environ.get(STORE_ENV)
-    if url:
-        return url
-    table = os.environ.get(TABLE_ENV)
-    if table:
-        return f"dynamodb:{table}"
-    raise RuntimeError(
-        f"no store configured: set {TABLE_ENV} to the DynamoDB table (template.yaml does), "
-        f"or {STORE_ENV} to a store URL"
-    )
+LambdaHandler = Callable[[Event, Any], Event]
 
 
 def _skill_ids(request_envelope: RequestEnvelope) -> set[str]:
@@ -64,7 +50,7 @@ def _skill_ids(request_envelope: RequestEnvelope) -> set[str]:
 
 def make_handler(
     persistence_adapter: AbstractPersistenceAdapter | None, skill_id: str | None
-) -> Handler:
+) -> LambdaHandler:
     """A Lambda handler for the project's skill on this store."""
     skill = build_skill(persistence_adapter=persistence_adapter, skill_id=skill_id)
     serializer = Serializer()  # the SDK's, with class lookups cached and fast timestamps
@@ -92,7 +78,7 @@ def make_handler(
     return handle
 
 
-STORE = open_store(store_url_from_env())
+STORE = open_store(lambda_store_url())
 _handle = make_handler(STORE, os.environ.get(SKILL_ID_ENV) or None)
 
 

@@ -10,10 +10,11 @@ guessed into a muscle.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from functools import cache
+from functools import cache, cached_property
 
-from skill.content import ANY_ASPECT, Catalogue, Condition, Location, Muscle, Region, normalise
+from skill.content import ANY_ASPECT, Catalogue, Condition, Location, Muscle, Region
 from skill.records import record
+from skill.text import normalise, without
 
 # Words that carry no meaning for matching: "the outside of my knee" ~ "outside knee".
 FILLERS = frozenset(
@@ -124,6 +125,18 @@ def place_id(region: str, aspect: str | None = None) -> str:
     return region if aspect in (None, ANY_ASPECT) else f"{region}_{aspect}"
 
 
+class Words(dict[str, str]):
+    """Word → id for one slot, and the same words without fillers (worked out on the first
+    match of raw text, then kept as long as the vocabulary)."""
+
+    @cached_property
+    def stripped(self) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for w, ident in sorted(self.items()):
+            out.setdefault(without(w, FILLERS) or w, ident)
+        return out
+
+
 @record
 class Vocabulary:
     """Word → id maps for each slot, built once per catalogue."""
@@ -159,7 +172,7 @@ def vocabulary(cat: Catalogue) -> Vocabulary:
         for w in (*cond.words, normalise(cond.name)):
             places.setdefault(w, cond.id)
     return Vocabulary(
-        places=places,
+        places=Words(places),
         place_meaning=meaning,
         aspects=_words((a.id, (a.name, *a.words)) for a in cat.aspects.values()),
         sides=_words((s.id, s.words) for s in cat.sides.values()),
@@ -173,9 +186,9 @@ def vocabulary(cat: Catalogue) -> Vocabulary:
     )
 
 
-def _words(items: Iterable[tuple[str, Iterable[str]]]) -> dict[str, str]:
+def _words(items: Iterable[tuple[str, Iterable[str]]]) -> Words:
     """Word → id, the id itself (spaced) included; the first claim of a word wins."""
-    out: dict[str, str] = {}
+    out = Words()
     for ident, words in items:
         for w in (ident.replace("_", " "), *words):
             out.setdefault(normalise(w), ident)
@@ -183,28 +196,6 @@ def _words(items: Iterable[tuple[str, Iterable[str]]]) -> dict[str, str]:
 
 
 # --------------------------------------------------------------------------- matching raw text
-
-
-def _strip(text: str) -> str:
-    return " ".join(t for t in normalise(text).split() if t not in FILLERS)
-
-
-# Each vocabulary's words without fillers, computed once per vocabulary (keyed by identity: the
-# vocabularies live as long as their catalogue; the mapping is held so its id is not reused).
-_STRIPPED: dict[int, tuple[Mapping[str, str], dict[str, str]]] = {}
-
-
-def _stripped_choices(words: Mapping[str, str]) -> dict[str, str]:
-    hit = _STRIPPED.get(id(words))
-    if hit is not None and hit[0] is words:
-        return hit[1]
-    out: dict[str, str] = {}
-    for w, ident in sorted(words.items()):
-        out.setdefault(_strip(w) or w, ident)
-    if len(_STRIPPED) > 64:  # a caller passing fresh mappings must not grow this without end
-        _STRIPPED.clear()
-    _STRIPPED[id(words)] = (words, out)
-    return out
 
 
 def match_word(text: str, words: Mapping[str, str]) -> str | tuple[str, ...] | None:
@@ -218,8 +209,8 @@ def match_word(text: str, words: Mapping[str, str]) -> str | tuple[str, ...] | N
         return None
     if norm in words:
         return words[norm]
-    stripped = _strip(norm)
-    choices = _stripped_choices(words)
+    stripped = without(norm, FILLERS)
+    choices = (words if isinstance(words, Words) else Words(words)).stripped
     if stripped in choices:
         return choices[stripped]
     if not stripped:
@@ -278,7 +269,7 @@ def resolve_muscle(cat: Catalogue, heard: Heard) -> Muscle | NotUnderstood | tup
 
 def suggest(text: str, words: Mapping[str, str], limit: int = 3) -> tuple[str, ...]:
     """The ids whose words are closest to ``text``, best first, for "did you mean" offers."""
-    stripped = _strip(text) or normalise(text)
+    stripped = without(text, FILLERS) or normalise(text)
     if not stripped:
         return ()
     from rapidfuzz import fuzz, process
@@ -340,27 +331,29 @@ def resolve_place(
     if place is None:
         return Ask("region", tuple(cat.regions), side=side_id)
 
-    reg = cat.regions[place.region]
+    home = cat.regions[place.region]
     chosen_aspect = place.aspect or aspect_id
     cond = cat.conditions.get(place.condition) if place.condition else None
-    if chosen_aspect is not None and chosen_aspect in reg.locations:
-        return Answer(reg, reg.locations[chosen_aspect], side_id, cond)
-    single = reg.single_location
+    if chosen_aspect is not None and chosen_aspect in home.locations:
+        return Answer(home, home.locations[chosen_aspect], side_id, cond)
+    single = home.single_location
     if single is not None:
-        return Answer(reg, single, side_id, cond)
+        return Answer(home, single, side_id, cond)
     if chosen_aspect is not None and not aspect.empty:
         # An aspect this region does not have ("the top of my knee"): ask among its own.
-        return Ask("aspect", reg.aspects, region=reg.id, side=side_id)
-    if not reg.question_aspects:
-        return Answer(reg, reg.locations[reg.aspects[0]], side_id, cond)
+        return Ask("aspect", home.aspects, region=home.id, side=side_id)
+    if not home.question_aspects:
+        return Answer(home, home.locations[home.aspects[0]], side_id, cond)
     if aspect.text and aspect_id is None:
         # A place word heard where an aspect was expected: "the arch of my foot".
-        for text in (f"{aspect.text} of my {reg.name}", aspect.text):
+        for text in (f"{aspect.text} of my {home.name}", aspect.text):
             found = match_word(text, vocab.places)
-            if isinstance(found, str) and vocab.place_meaning[found].region == reg.id:
+            if isinstance(found, str) and vocab.place_meaning[found].region == home.id:
                 within = vocab.place_meaning[found].aspect
-                if within is not None and within in reg.locations:
-                    return Answer(reg, reg.locations[within], side_id, cond)
+                if within is not None and within in home.locations:
+                    return Answer(home, home.locations[within], side_id, cond)
     if not aspect.empty and aspect_id is None:
-        return NotUnderstood("aspect", aspect.text or "", reg.aspects, region=reg.id, side=side_id)
-    return Ask("aspect", reg.aspects, region=reg.id, side=side_id)
+        return NotUnderstood(
+            "aspect", aspect.text or "", home.aspects, region=home.id, side=side_id
+        )
+    return Ask("aspect", home.aspects, region=home.id, side=side_id)

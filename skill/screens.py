@@ -4,7 +4,8 @@ A turn's response keys (``Turn.said``) and state decide which screen, if any: th
 place said, the ranked muscles, the top one's referral zone), a step (number, instruction, the
 ball or roller spot), a hold (the same, with a countdown that matches the spoken hold), a paused
 step, or the red-flag advice. One :class:`Screen` renders two ways: an APL document and
-datasource for Alexa (``apl``), and an SVG for people and the gallery (``svg``). The pictures
+datasource for Alexa (:mod:`skill.apl`), and an SVG for people and the gallery
+(:mod:`tpcoach.svg`). The pictures
 come from ``content/geometry.yaml``: one side given, mirrored for the other.
 
 Nothing here changes what is spoken; reading response texts never touches the turn's renderer,
@@ -16,7 +17,6 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from html import escape
 from typing import Any
 
 from skill.content import (
@@ -33,10 +33,6 @@ from skill.speech import step_text
 from skill.state import State
 
 Json = dict[str, Any]
-
-APL_VERSION = "2023.3"
-AVG_VERSION = "1.2"
-TOKEN = "trigger-point-coach"
 
 # Touch buttons send Alexa.Presentation.APL.UserEvent with arguments [button id];
 # skill/display.py maps each to the intent the same words reach by voice.
@@ -87,7 +83,8 @@ class Figure:
     labels: list[Label] = field(default_factory=list)
 
 
-def _n(value: float) -> str:
+def num(value: float) -> str:
+    """A coordinate as drawings write it: one decimal at most, no trailing zeros."""
     return f"{value:.1f}".rstrip("0").rstrip(".")
 
 
@@ -108,8 +105,8 @@ def sides_for(side: str | None) -> tuple[str, ...]:
 def ellipse(view: str, side: str, zone: Zone) -> str:
     cx, cy, rx, ry = drawn_x(view, side, zone.x), zone.y + Y0, zone.rx, zone.ry
     return (
-        f"M{_n(cx - rx)},{_n(cy)} A{_n(rx)},{_n(ry)} 0 1,0 {_n(cx + rx)},{_n(cy)}"
-        f" A{_n(rx)},{_n(ry)} 0 1,0 {_n(cx - rx)},{_n(cy)} Z"
+        f"M{num(cx - rx)},{num(cy)} A{num(rx)},{num(ry)} 0 1,0 {num(cx + rx)},{num(cy)}"
+        f" A{num(rx)},{num(ry)} 0 1,0 {num(cx - rx)},{num(cy)} Z"
     )
 
 
@@ -122,13 +119,13 @@ def body(geo: Geometry) -> Figure:
         one = [(drawn_x(view, "left", x), y + Y0) for x, y in half]
         other = [(drawn_x(view, "right", x), y + Y0) for x, y in reversed(half)]
         points = one + other
-        d = "M" + " L".join(f"{_n(x)},{_n(y)}" for x, y in points) + " Z"
+        d = "M" + " L".join(f"{num(x)},{num(y)}" for x, y in points) + " Z"
         figure.paths.append(Path(d, fill=BODY_FILL, stroke=BODY_LINE, width=1.5))
         for line in geo.outline.lines:
             if line.view == view:
                 for side in ("left", "right"):
                     d = "M" + " L".join(
-                        f"{_n(drawn_x(view, side, x))},{_n(y + Y0)}" for x, y in line.points
+                        f"{num(drawn_x(view, side, x))},{num(y + Y0)}" for x, y in line.points
                     )
                     figure.paths.append(Path(d, stroke=BODY_LINE, width=1, opacity=0.7))
         for ring in geo.outline.rings:
@@ -182,10 +179,10 @@ def add_spot(
         else:
             w, h = shape.size, 5.0
             d = (
-                f"M{_n(cx - w + h)},{_n(cy - h)} L{_n(cx + w - h)},{_n(cy - h)}"
-                f" A{_n(h)},{_n(h)} 0 0,1 {_n(cx + w - h)},{_n(cy + h)}"
-                f" L{_n(cx - w + h)},{_n(cy + h)}"
-                f" A{_n(h)},{_n(h)} 0 0,1 {_n(cx - w + h)},{_n(cy - h)} Z"
+                f"M{num(cx - w + h)},{num(cy - h)} L{num(cx + w - h)},{num(cy - h)}"
+                f" A{num(h)},{num(h)} 0 0,1 {num(cx + w - h)},{num(cy + h)}"
+                f" L{num(cx - w + h)},{num(cy + h)}"
+                f" A{num(h)},{num(h)} 0 0,1 {num(cx - w + h)},{num(cy - h)} Z"
             )
             figure.paths.append(Path(d, fill=EQUIPMENT, stroke=TEXT, width=1.5, opacity=0.9))
         if lean:
@@ -198,9 +195,9 @@ def _arrow(point: Point, side: str, lean: str, size: float) -> str:
         sign = -1 if lean == "up" else 1
         x0, y0, x1, y1 = cx + size + 8, cy - sign * 10, cx + size + 8, cy + sign * 10
         return (
-            f"M{_n(x0)},{_n(y0)} L{_n(x1)},{_n(y1)}"
-            f" M{_n(x1 - 4)},{_n(y1 - sign * 5)} L{_n(x1)},{_n(y1)}"
-            f" L{_n(x1 + 4)},{_n(y1 - sign * 5)}"
+            f"M{num(x0)},{num(y0)} L{num(x1)},{num(y1)}"
+            f" M{num(x1 - 4)},{num(y1 - sign * 5)} L{num(x1)},{num(y1)}"
+            f" L{num(x1 + 4)},{num(y1 - sign * 5)}"
         )
     further = point.x + (size + 16 if lean == "out" else -(size + 4))
     nearer = point.x + (size + 4 if lean == "out" else -(size + 16))
@@ -208,8 +205,9 @@ def _arrow(point: Point, side: str, lean: str, size: float) -> str:
     sign = 1 if x1 > x0 else -1
     y = cy - size - 6
     return (
-        f"M{_n(x0)},{_n(y)} L{_n(x1)},{_n(y)}"
-        f" M{_n(x1 - sign * 5)},{_n(y - 4)} L{_n(x1)},{_n(y)} L{_n(x1 - sign * 5)},{_n(y + 4)}"
+        f"M{num(x0)},{num(y)} L{num(x1)},{num(y)}"
+        f" M{num(x1 - sign * 5)},{num(y - 4)} L{num(x1)},{num(y)}"
+        f" L{num(x1 - sign * 5)},{num(y + 4)}"
     )
 
 
@@ -314,7 +312,7 @@ def step_screen(
     step = content.steps[number - 1]
     total = len(content.steps)
     equipment = cat.equipment[routine.equipment].name
-    instruction = step_text(step, routine.side, equipment)
+    instruction = step_text(cat, step, routine.side, equipment)
     labels = geo.words.labels
     figure = body(geo)
     spot = geo.spots.get((routine.muscle, routine.equipment))
@@ -410,475 +408,3 @@ def screen_for(
     if {"answer", "answer_condition", "answer_muscle", "answer_also"} & set(said):
         return answer_screen(cat, geo, state, said)
     return None
-
-
-# --------------------------------------------------------------------------- APL
-
-
-def avg(figure: Figure) -> Json:
-    items: list[Json] = []
-    for p in figure.paths:
-        item: Json = {"type": "path", "pathData": p.d}
-        if p.fill != "none":
-            item["fill"] = p.fill
-            if p.opacity != 1:
-                item["fillOpacity"] = p.opacity
-        if p.stroke != "none":
-            item["stroke"] = p.stroke
-            item["strokeWidth"] = p.width
-            if p.opacity != 1:
-                item["strokeOpacity"] = p.opacity
-        items.append(item)
-    for label in figure.labels:
-        items.append(
-            {
-                "type": "text",
-                "text": label.text,
-                "x": label.x,
-                "y": label.y,
-                "fontSize": label.size,
-                "fontWeight": "bold",
-                "fill": label.color,
-                "textAnchor": "middle",
-            }
-        )
-    return {
-        "type": "AVG",
-        "version": AVG_VERSION,
-        "width": CANVAS_W,
-        "height": CANVAS_H,
-        "items": items,
-    }
-
-
-RING: Json = {
-    "type": "AVG",
-    "version": AVG_VERSION,
-    "width": 100,
-    "height": 100,
-    "parameters": [{"name": "fraction", "type": "number", "default": 1}],
-    "items": [
-        {
-            "type": "path",
-            "pathData": "M50,5 A45,45 0 1,1 50,95 A45,45 0 1,1 50,5",
-            "stroke": BUTTON,
-            "strokeWidth": 8,
-        },
-        {
-            "type": "path",
-            "pathData": "M50,5 A45,45 0 1,1 50,95 A45,45 0 1,1 50,5",
-            "stroke": EQUIPMENT,
-            "strokeWidth": 8,
-            "pathLength": 100,
-            "strokeDashArray": [100, 100],
-            "strokeDashOffset": "${100 - 100 * fraction}",
-        },
-    ],
-}
-
-P = "payload.screen.properties"
-
-
-def _text(text: str, size: str, color: str = TEXT, **more: Any) -> Json:
-    return {"type": "Text", "text": text, "fontSize": size, "color": color, **more}
-
-
-def _button(button: str, index: int) -> Json:
-    return {
-        "type": "TouchWrapper",
-        "id": f"button-{button}",
-        "spacing": "12dp" if index else "0dp",
-        "onPress": [{"type": "SendEvent", "arguments": [button]}],
-        "item": {
-            "type": "Frame",
-            "backgroundColor": BUTTON,
-            "borderRadius": "16dp",
-            "paddingLeft": "20dp",
-            "paddingRight": "20dp",
-            "paddingTop": "10dp",
-            "paddingBottom": "10dp",
-            "item": _text(f"${{{P}.buttons[{index}].label}}", "26dp", fontWeight="bold"),
-        },
-    }
-
-
-def _countdown(screen: Screen) -> Json:
-    # Nested choice of cue by seconds left: release at 0, then ten more, halfway, start.
-    cue = f"{P}.cues[0].text"
-    for i, (left, _) in enumerate(screen.cues[1:], start=1):
-        cue = f"(remaining <= {left} ? {P}.cues[{i}].text : {cue})"
-    return {
-        "type": "Container",
-        "id": "countdown",
-        "direction": "row",
-        "alignItems": "center",
-        "spacing": "16dp",
-        "bind": [{"name": "remaining", "type": "number", "value": screen.seconds}],
-        "onMount": [
-            {
-                "type": "Sequential",
-                "delay": screen.lead_ms,
-                "repeatCount": screen.seconds - 1,
-                "commands": [
-                    {
-                        "type": "SetValue",
-                        "componentId": "countdown",
-                        "property": "remaining",
-                        "value": "${remaining - 1}",
-                        "delay": 1000,
-                    }
-                ],
-            }
-        ],
-        "items": [
-            {
-                "type": "Container",
-                "width": "26vh",
-                "height": "26vh",
-                "items": [
-                    {
-                        "type": "VectorGraphic",
-                        "source": "ring",
-                        "width": "100%",
-                        "height": "100%",
-                        "scale": "best-fit",
-                        "fraction": f"${{remaining / {screen.seconds}}}",
-                    },
-                    _text(
-                        "${remaining}",
-                        "9vh",
-                        position="absolute",
-                        width="100%",
-                        height="100%",
-                        textAlign="center",
-                        textAlignVertical="center",
-                        fontWeight="bold",
-                    ),
-                ],
-            },
-            _text(f"${{{cue}}}", "30dp", REFERRAL, grow=1, shrink=1, fontWeight="bold"),
-        ],
-    }
-
-
-def apl(screen: Screen) -> tuple[Json, Json]:
-    """The APL document and datasource for a screen."""
-    graphics: Json = {}
-    column: list[Json] = [
-        _text(f"${{{P}.title}}", "24dp", MUTED),
-        _text(
-            f"${{{P}.heading}}",
-            "44dp" if screen.kind != "red_flag" else "56dp",
-            ALERT if screen.kind == "red_flag" else TEXT,
-            fontWeight="bold",
-            spacing="8dp",
-        ),
-    ]
-    if screen.number:
-        column.append(
-            {
-                "type": "Container",
-                "direction": "row",
-                "alignItems": "center",
-                "spacing": "12dp",
-                "items": [
-                    _text(f"${{{P}.numberLabel}}", "28dp", MUTED),
-                    _text(f"${{{P}.number}}", "96dp", TEXT, fontWeight="bold", spacing="24dp"),
-                ],
-            }
-        )
-    column.append(
-        _text(
-            f"${{{P}.text}}",
-            "28dp" if screen.kind != "red_flag" else "24dp",
-            TEXT,
-            spacing="12dp",
-            shrink=1,
-            maxLines=8,
-        )
-    )
-    for i, (colour, _) in enumerate(screen.legend):
-        column.append(
-            {
-                "type": "Container",
-                "direction": "row",
-                "alignItems": "center",
-                "spacing": "8dp",
-                "items": [
-                    {
-                        "type": "Frame",
-                        "width": "20dp",
-                        "height": "20dp",
-                        "borderRadius": "10dp",
-                        "backgroundColor": colour,
-                    },
-                    _text(f"${{{P}.legend[{i}]}}", "22dp", MUTED, spacing="10dp"),
-                ],
-            }
-        )
-    if screen.seconds:
-        graphics["ring"] = RING
-        column.append({**_countdown(screen), "spacing": "16dp"})
-    if screen.buttons:
-        column.append({"type": "Container", "grow": 1})
-        column.append(
-            {
-                "type": "Container",
-                "direction": "row",
-                "wrap": "wrap",
-                "items": [_button(b, i) for i, (b, _) in enumerate(screen.buttons)],
-            }
-        )
-    row: list[Json] = []
-    if screen.figure is not None:
-        graphics["body"] = avg(screen.figure)
-        row.append(
-            {
-                "type": "VectorGraphic",
-                "source": "body",
-                "width": "${viewport.shape == 'round' ? '34vw' : '40vw'}",
-                "height": "100%",
-                "scale": "best-fit",
-                "align": "center",
-            }
-        )
-    row.append(
-        {
-            "type": "Container",
-            "grow": 1,
-            "shrink": 1,
-            "paddingLeft": "24dp",
-            "height": "100%",
-            "items": column,
-        }
-    )
-    document: Json = {
-        "type": "APL",
-        "version": APL_VERSION,
-        "theme": "dark",
-        "description": f"Trigger Point Coach: {screen.kind} screen",
-        "mainTemplate": {
-            "parameters": ["payload"],
-            "items": [
-                {
-                    "type": "Frame",
-                    "width": "100vw",
-                    "height": "100vh",
-                    "backgroundColor": BACKGROUND,
-                    "item": {
-                        "type": "Container",
-                        "direction": "row",
-                        "width": "100%",
-                        "height": "100%",
-                        "paddingLeft": "${viewport.shape == 'round' ? '10vw' : '4vw'}",
-                        "paddingRight": "${viewport.shape == 'round' ? '10vw' : '4vw'}",
-                        "paddingTop": "${viewport.shape == 'round' ? '12vh' : '4vh'}",
-                        "paddingBottom": "${viewport.shape == 'round' ? '12vh' : '4vh'}",
-                        "items": row,
-                    },
-                }
-            ],
-        },
-    }
-    if graphics:
-        document["graphics"] = graphics
-    datasource: Json = {
-        "screen": {
-            "type": "object",
-            "properties": {
-                "kind": screen.kind,
-                "title": screen.title,
-                "heading": screen.heading,
-                "text": "<br>".join(escape(line, quote=False) for line in screen.lines),
-                "legend": [label for _, label in screen.legend],
-                "buttons": [{"id": b, "label": label} for b, label in screen.buttons],
-                "seconds": screen.seconds,
-                "cues": [{"left": left, "text": text} for left, text in screen.cues],
-                "number": screen.number,
-                "numberLabel": screen.number_label,
-            },
-        }
-    }
-    return document, datasource
-
-
-def render_directive(screen: Screen) -> Json:
-    document, datasource = apl(screen)
-    return {
-        "type": "Alexa.Presentation.APL.RenderDocument",
-        "token": TOKEN,
-        "document": document,
-        "datasources": datasource,
-    }
-
-
-# --------------------------------------------------------------------------- SVG
-
-
-SVG_W, SVG_H = 1280, 800  # an Echo Show 8 or 10, landscape
-
-
-def _wrap(text: str, width: int) -> list[str]:
-    lines: list[str] = []
-    for paragraph in text.split("\n"):
-        line = ""
-        for word in paragraph.split():
-            if line and len(line) + 1 + len(word) > width:
-                lines.append(line)
-                line = word
-            else:
-                line = f"{line} {word}".strip()
-        lines.append(line)
-    return lines
-
-
-def _svg_text(
-    x: float,
-    y: float,
-    text: str,
-    size: float,
-    color: str,
-    bold: bool = False,
-    anchor: str = "start",
-) -> str:
-    weight = ' font-weight="bold"' if bold else ""
-    return (
-        f'<text x="{_n(x)}" y="{_n(y)}" font-size="{_n(size)}" fill="{color}"{weight}'
-        f' text-anchor="{anchor}">{escape(text, quote=False)}</text>'
-    )
-
-
-def figure_svg(figure: Figure, x: float, y: float, scale: float) -> list[str]:
-    out = [f'<g transform="translate({_n(x)},{_n(y)}) scale({scale:.4f})">']
-    for p in figure.paths:
-        attrs = [f'd="{p.d}"', f'fill="{p.fill}"']
-        if p.fill != "none" and p.opacity != 1:
-            attrs.append(f'fill-opacity="{p.opacity}"')
-        if p.stroke != "none":
-            attrs += [
-                f'stroke="{p.stroke}"',
-                f'stroke-width="{_n(p.width)}"',
-                'stroke-linecap="round"',
-                'stroke-linejoin="round"',
-            ]
-            if p.opacity != 1:
-                attrs.append(f'stroke-opacity="{p.opacity}"')
-        out.append(f"<path {' '.join(attrs)}/>")
-    for label in figure.labels:
-        out.append(_svg_text(label.x, label.y, label.text, label.size, label.color, True, "middle"))
-    out.append("</g>")
-    return out
-
-
-def svg(screen: Screen, at_seconds_left: int | None = None) -> str:
-    """The screen as an SVG of an Echo Show 8 (1280 x 800); a hold is drawn at its halfway cue."""
-    font = "DejaVu Sans, Arial, sans-serif"
-    out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{SVG_W}" height="{SVG_H}"'
-        f' viewBox="0 0 {SVG_W} {SVG_H}" font-family="{font}">',
-        f'<rect width="{SVG_W}" height="{SVG_H}" fill="{BACKGROUND}"/>',
-    ]
-    left = 52.0
-    if screen.figure is not None:
-        scale = (SVG_H - 64) / CANVAS_H
-        out += figure_svg(screen.figure, 40, 32, scale)
-        left = 40 + CANVAS_W * scale + 40
-    room = SVG_W - left - 48
-
-    def fit(size: float, bold: bool = False) -> int:
-        return int(room / (size * (0.62 if bold else 0.56)))
-
-    y = 80.0
-    out.append(_svg_text(left, y, screen.title, 26, MUTED))
-    red = screen.kind == "red_flag"
-    heading_size = 54 if red else 42
-    for line in _wrap(screen.heading, fit(heading_size, True)):
-        y += heading_size * 1.2
-        out.append(_svg_text(left, y, line, heading_size, ALERT if red else TEXT, True))
-    if screen.number:
-        y += 120
-        out.append(_svg_text(left, y - 10, screen.number_label, 28, MUTED))
-        out.append(_svg_text(left + 300, y, screen.number, 100, TEXT, True))
-    y += 16
-    size = 24 if red else 30
-    for line in _wrap("\n".join(screen.lines), fit(size)):
-        y += size * 1.35
-        out.append(_svg_text(left, y, line, size, TEXT))
-    for colour, label in screen.legend:
-        y += 40
-        out.append(f'<circle cx="{_n(left + 10)}" cy="{_n(y - 8)}" r="10" fill="{colour}"/>')
-        out.append(_svg_text(left + 32, y, label, 22, MUTED))
-    if screen.seconds:
-        left_now = screen.seconds // 2 if at_seconds_left is None else at_seconds_left
-        y += 30
-        r = 80.0
-        cx, cy = left + r + 8, y + r
-        length = 2 * 3.14159265 * r
-        done = length * (1 - left_now / screen.seconds)
-        out.append(
-            f'<circle cx="{_n(cx)}" cy="{_n(cy)}" r="{_n(r)}" fill="none" stroke="{BUTTON}"'
-            ' stroke-width="16"/>'
-        )
-        out.append(
-            f'<circle cx="{_n(cx)}" cy="{_n(cy)}" r="{_n(r)}" fill="none" stroke="{EQUIPMENT}"'
-            f' stroke-width="16" stroke-dasharray="{_n(length)}" stroke-dashoffset="{_n(done)}"'
-            f' transform="rotate(-90 {_n(cx)} {_n(cy)})"/>'
-        )
-        out.append(_svg_text(cx, cy + 24, str(left_now), 68, TEXT, True, "middle"))
-        cue = screen.cues[0][1]
-        for seconds_left, text in screen.cues:
-            if left_now <= seconds_left:
-                cue = text
-        room_cue = SVG_W - (cx + r + 28) - 40
-        cue_lines = _wrap(cue, int(room_cue / (28 * 0.62)))
-        for i, line in enumerate(cue_lines):
-            out.append(
-                _svg_text(
-                    cx + r + 28,
-                    cy + 10 + (i - (len(cue_lines) - 1) / 2) * 36,
-                    line,
-                    28,
-                    REFERRAL,
-                    True,
-                )
-            )
-    if screen.buttons:
-        x, by = left, SVG_H - 60.0
-        for _, label in screen.buttons:
-            w = 40 + 16 * len(label)
-            out.append(
-                f'<rect x="{_n(x)}" y="{_n(by - 40)}" width="{w}" height="56" rx="16"'
-                f' fill="{BUTTON}"/>'
-            )
-            out.append(_svg_text(x + w / 2, by - 2, label, 26, TEXT, True, "middle"))
-            x += w + 14
-    out.append("</svg>")
-    return "\n".join(out) + "\n"
-
-
-def icon_svg(geo: Geometry, size: int) -> str:
-    """The skill's icon: the front outline with a ball on the outer thigh, on a round badge."""
-    figure = Figure()
-    full = body(geo)
-    figure.paths.append(full.paths[0])  # the front silhouette
-    spot = Point("front", 40, 175)
-    figure.paths.append(
-        Path(ellipse("front", "left", Zone("front", 42, 175, 7, 40)), fill=REFERRAL, opacity=0.8)
-    )
-    ball = Zone("front", spot.x, spot.y - 40, 11, 11)
-    figure.paths.append(Path(ellipse("front", "left", ball), fill=EQUIPMENT, stroke=TEXT, width=2))
-    scale = size * 0.86 / CANVAS_H
-    x = size / 2 - (FIGURE_WIDTH / 2) * scale
-    body_svg = figure_svg(figure, x, size * 0.04, scale)
-    return (
-        "\n".join(
-            [
-                f'<svg xmlns="http://www.w3.org/2000/svg" width="{size}" height="{size}"'
-                f' viewBox="0 0 {size} {size}">',
-                f'<circle cx="{size / 2}" cy="{size / 2}" r="{size / 2}" fill="{BACKGROUND}"/>',
-                *body_svg,
-                "</svg>",
-            ]
-        )
-        + "\n"
-    )

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from skill.content import Catalogue, Step
+from skill.text import plain
 
 MAX_BREAK_SECONDS = 10  # Alexa refuses a longer <break>
 MAX_SPEECH_CHARS = 8000  # Alexa refuses longer outputSpeech (SSML tags included)
@@ -95,15 +96,6 @@ def join(parts: Iterable[Speech]) -> Speech:
     return out
 
 
-_TAG = re.compile(r"<[^>]+>")
-
-
-def plain(ssml: str) -> str:
-    import html  # only for cards, logs and screens
-
-    return re.sub(r"\s+", " ", html.unescape(_TAG.sub(" ", ssml))).strip()
-
-
 class MissingValue(KeyError):
     """A handler rendered a response without a value its template needs: a programming error."""
 
@@ -183,17 +175,45 @@ def spoken_list(items: list[str], conjunction: str = "or") -> str:
 # --------------------------------------------------------------------------- routine steps
 
 
-def side_words(side: str | None) -> Mapping[str, str]:
-    """The step placeholders for a side: ``{your}`` and ``{other}``."""
-    if side == "left":
-        return {"your": "your left", "other": "your right"}
-    if side == "right":
-        return {"your": "your right", "other": "your left"}
-    return {"your": "your", "other": "your other"}
+class _First:
+    """Picks the first variant, drawing nothing at random."""
+
+    def choice(self, seq: Sequence[T]) -> T:
+        return seq[0]
 
 
-def step_text(step: Step, side: str | None, equipment: str) -> str:
-    return step.text.format(**side_words(side), equipment=equipment)
+def fixed(catalogue: Catalogue) -> Renderer:
+    """A renderer for words with one wording (a side, the counting words, a card's heading):
+    read with :meth:`Renderer.written`, they are not counted as said and draw no variant."""
+    return Renderer(catalogue, _First())
+
+
+def opposite(side: str | None) -> str | None:
+    """The other side: right for left, left for right; None when no side is known."""
+    return {"left": "right", "right": "left"}.get(side or "")
+
+
+def your(catalogue: Catalogue, side: str | None) -> str:
+    """ "your left", "your right", or "your" when no side was said: the one place a side is
+    worded (``responses.yaml``)."""
+    words = fixed(catalogue).written
+    return words("your_side", side=side) if side else words("your_unsided")
+
+
+def side_words(catalogue: Catalogue, side: str | None) -> Mapping[str, str]:
+    """The placeholders for a side: ``{your}`` and ``{other}`` ("your other" with no side)."""
+    other = opposite(side)
+    if other is None:
+        return {"your": your(catalogue, None), "other": your_other(catalogue)}
+    return {"your": your(catalogue, side), "other": your(catalogue, other)}
+
+
+def your_other(catalogue: Catalogue) -> str:
+    return fixed(catalogue).written("your_other")
+
+
+def step_text(catalogue: Catalogue, step: Step, side: str | None, equipment: str) -> str:
+    return step.text.format(**side_words(catalogue, side), equipment=equipment)
 
 
 def hold(renderer: Renderer, seconds: int) -> Speech:
@@ -217,22 +237,9 @@ def hold(renderer: Renderer, seconds: int) -> Speech:
     return join(parts)
 
 
-def count_reps(reps: int, seconds_each: float = 2.5) -> Speech:
+def count_reps(catalogue: Catalogue, reps: int, seconds_each: float = 2.5) -> Speech:
     """Counts repetitions aloud at an easy pace: "one", pause, "two", ..."""
-    numbers = [
-        "one",
-        "two",
-        "three",
-        "four",
-        "five",
-        "six",
-        "seven",
-        "eight",
-        "nine",
-        "ten",
-        "eleven",
-        "twelve",
-    ]
+    numbers = fixed(catalogue).written("count_numbers").split()
     parts = []
     for i in range(reps):
         parts.append(text(numbers[i] if i < len(numbers) else str(i + 1)))

@@ -17,6 +17,7 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import UTC, datetime
+from enum import StrEnum
 from typing import Any
 
 from ask_sdk_core.handler_input import HandlerInput
@@ -29,33 +30,40 @@ log = logger(__name__)  # logging is imported when something is logged
 
 SESSION_KEY = "tpc"
 
-# Questions the skill can leave pending; a "yes" or "no" answers the one pending.
-OFFER_ROUTINE = "offer_routine"  # "Want a lacrosse ball routine for your TFL?"
-SCREEN = "screen"  # the red-flag screen before a first routine
-RED_FLAG = "red_flag"  # "which was it: swelling, numbness, or a fall or pop?"
-READY = "ready"  # "grab a lacrosse ball and say ready"
-RESUME = "resume"  # "pick up at step 3?"
-OTHER_SIDE = "other_side"  # after the last step: "now your right side?"
-NEXT_MUSCLE = "next_muscle"  # "next on the list is ... want its routine?"
-REGION = "region"  # "where does it hurt?"
-ASPECT = "aspect"  # "which part of your knee: ...?"
-FOLLOW_UP = "follow_up"  # "last time you worked on your left TFL... better, the same, or worse?"
-WORSE_SCREEN = "worse_screen"  # the red-flag screen after "it's worse"
-FORGET = "forget"  # "delete everything I keep about you?"
-QUESTIONS = (
-    OFFER_ROUTINE,
-    SCREEN,
-    RED_FLAG,
-    READY,
-    RESUME,
-    OTHER_SIDE,
-    NEXT_MUSCLE,
-    REGION,
-    ASPECT,
-    FOLLOW_UP,
-    WORSE_SCREEN,
-    FORGET,
-)
+
+class Question(StrEnum):
+    """The questions the skill can leave pending; a "yes" or "no" answers the one pending.
+    Kept in the session as their values; skill/handlers/questions.py says how each is asked
+    again."""
+
+    OFFER_ROUTINE = "offer_routine"  # "Want a lacrosse ball routine for your TFL?"
+    SCREEN = "screen"  # the red-flag screen before a first routine
+    RED_FLAG = "red_flag"  # "which was it: swelling, numbness, or a fall or pop?"
+    READY = "ready"  # "grab a lacrosse ball and say ready"
+    RESUME = "resume"  # "pick up at step 3?"
+    OTHER_SIDE = "other_side"  # after the last step: "now your right side?"
+    NEXT_MUSCLE = "next_muscle"  # "next on the list is ... want its routine?"
+    REGION = "region"  # "where does it hurt?"
+    ASPECT = "aspect"  # "which part of your knee: ...?"
+    FOLLOW_UP = "follow_up"  # "last time you worked on your left TFL... better, same, worse?"
+    WORSE_SCREEN = "worse_screen"  # the red-flag screen after "it's worse"
+    FORGET = "forget"  # "delete everything I keep about you?"
+
+
+# The questions by their short names, as the handlers compare them with ``state.pending``.
+OFFER_ROUTINE = Question.OFFER_ROUTINE
+SCREEN = Question.SCREEN
+RED_FLAG = Question.RED_FLAG
+READY = Question.READY
+RESUME = Question.RESUME
+OTHER_SIDE = Question.OTHER_SIDE
+NEXT_MUSCLE = Question.NEXT_MUSCLE
+REGION = Question.REGION
+ASPECT = Question.ASPECT
+FOLLOW_UP = Question.FOLLOW_UP
+WORSE_SCREEN = Question.WORSE_SCREEN
+FORGET = Question.FORGET
+QUESTIONS = tuple(Question)
 
 
 SIDES = (None, "left", "right")
@@ -80,8 +88,8 @@ def _optional_str(value: Any) -> bool:
 
 
 @dataclass
-class Routine:
-    """A routine's place: which muscle, with what, which side, which step (0-based)."""
+class Progress:
+    """Progress in a routine: which muscle, with what, which side, which step (0-based)."""
 
     muscle: str
     equipment: str
@@ -94,7 +102,7 @@ class Routine:
     aspect: str | None = None
 
     @classmethod
-    def from_dict(cls, data: Any) -> Routine | None:
+    def from_dict(cls, data: Any) -> Progress | None:
         """The routine, or None when ``data`` is not a routine of the current format."""
         if not isinstance(data, dict):
             return None
@@ -150,7 +158,7 @@ class State:
     muscles: list[str] = field(default_factory=list)  # ranked answer, for "next muscle"
     offered: str | None = None  # the muscle offered by OFFER_ROUTINE / NEXT_MUSCLE
     equipment: str | None = None  # equipment asked for with the offer
-    routine: Routine | None = None
+    routine: Progress | None = None
     misses: int = 0  # consecutive turns not understood at this point
     screened: bool = False  # the red-flag screen was answered "no" in this session
     said: list[str] = field(default_factory=list)  # response keys of the last turn
@@ -187,7 +195,7 @@ class State:
         routine = values.pop("routine", None)
         state = cls(**values)
         if routine is not None:
-            state.routine = Routine.from_dict(routine)
+            state.routine = Progress.from_dict(routine)
             if state.routine is None:
                 raise Unreadable("session state has a routine that does not parse")
         return state
@@ -295,7 +303,7 @@ READABLE_VERSIONS = (1, 2)
 class Saved:
     """What is kept across sessions for one user (format :data:`SAVED_VERSION`)."""
 
-    progress: Routine | None = None
+    progress: Progress | None = None
     # Kept from older records and never read: the screen is asked in every session now.
     screen: str | None = None
     known: bool = False  # has used the skill before
@@ -322,7 +330,7 @@ class Saved:
         ):
             raise Unreadable("saved progress has a field of the wrong type")
         progress = data.get("progress")
-        routine = Routine.from_dict(progress)
+        routine = Progress.from_dict(progress)
         if progress is not None and routine is None:
             raise Unreadable("saved progress has a routine that does not parse")
         history, unread = History(), None

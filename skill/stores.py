@@ -98,9 +98,25 @@ def default_store_url() -> str:
     return f"sqlite:{default_sqlite_path()}"
 
 
-def store_url_from_env(default: str | None = None) -> str:
-    """``TPCOACH_STORE`` if set, else ``default``, else the SQLite file in the user's data dir."""
+def local_store_url(default: str | None = None) -> str:
+    """The store of a local run (``tpcoach serve``, chat, gunicorn): ``TPCOACH_STORE`` if set,
+    else ``default``, else the SQLite file in the user's data dir."""
     return os.environ.get(STORE_ENV) or default or default_store_url()
+
+
+def lambda_store_url() -> str:
+    """The store on Lambda: ``TPCOACH_STORE``, else ``dynamodb:$TPCOACH_TABLE``; no silent
+    fallback to a local file."""
+    url = os.environ.get(STORE_ENV)
+    if url:
+        return url
+    table = os.environ.get(TABLE_ENV)
+    if table:
+        return f"dynamodb:{table}"
+    raise RuntimeError(
+        f"no store configured: set {TABLE_ENV} to the DynamoDB table (template.yaml does), "
+        f"or {STORE_ENV} to a store URL"
+    )
 
 
 def open_store(url: str) -> AbstractPersistenceAdapter:

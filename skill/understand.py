@@ -11,6 +11,9 @@ before anything else, whatever the stage; a sign said inside an ordinary sentenc
 keeps giving way when I run") means the red flag, and nothing else. Negated signs ("no
 swelling") are not signs.
 
+Which openers Alexa may drop and which first words get lead intents is worked out when the
+model is built (``tpcoach/leads.py``); here a lead's word is read back from its intent's name.
+
 Nothing here knows about Alexa; like :mod:`skill.resolve`, it is the domain.
 """
 
@@ -21,9 +24,10 @@ from collections.abc import Iterable, Mapping
 from functools import cache
 from types import MappingProxyType
 
-from skill.content import Catalogue, normalise
+from skill.content import Catalogue
 from skill.records import record
-from skill.resolve import NOTHING, Heard, place_id, vocabulary
+from skill.resolve import NOTHING, Heard, vocabulary
+from skill.text import normalise
 
 TELL = "TellIntent"
 WORDS_SLOT = "words"
@@ -367,7 +371,13 @@ def _places_and_muscles(cat: Catalogue) -> Mapping[str, str]:
 
 
 def understand(cat: Catalogue, text: str, pending: str | None = None) -> Meaning:
-    """What ``text`` means where ``pending`` is the question the skill left open."""
+    """What ``text`` means where ``pending`` is the question the skill left open.
+
+    Long on purpose: one pass over the sentence, trying the meanings in the order that decides
+    between them (a red flag first, then the follow-up's answer, an answer said whole, a muscle
+    or a place, a topic or a tool, an answer said inside a sentence, a body word); split into
+    steps, that order would be spread over functions that each depend on what the others
+    found."""
     lex = lexicon(cat)
     vocab = vocabulary(cat)
     norm = " ".join(tokens(text, lex.body))
@@ -489,294 +499,6 @@ def _most_said(inside: list[tuple[int, int, str]]) -> str:
     return next(a for _, _, a in sorted(inside) if said_words[a] == best)
 
 
-# --------------------------------------------------------------------------- carriers and leads
-
-
-@cache
-def carrier_words(cat: Catalogue) -> tuple[str, ...]:
-    """Words that start a TellIntent sample "<word> {words}": Alexa drops them, so only the
-    openers of utterances.yaml whose loss changes no known phrase's meaning ("one spot on the
-    bone" loses its sign without "one"); the others become leads (:func:`leads`)."""
-    return tuple(w for w in _openers(cat) if not _lost_without(cat, w))
-
-
-def _openers(cat: Catalogue) -> list[str]:
-    return sorted({w for w in cat.language.openers if _speakable(w)})
-
-
-@cache
-def known_phrases(cat: Catalogue) -> frozenset[str]:
-    """The content's phrases and every phrase of utterances.yaml that has a meaning."""
-    lang = cat.language
-    said = [p for group in lang.answers.values() for p in group]
-    said += [p for group in lang.meanings.values() for p in group]
-    return content_phrases(cat) | frozenset(p for w in said if (p := " ".join(tokens(w))))
-
-
-def _lost_without(cat: Catalogue, word: str) -> list[str]:
-    """The known phrases starting with ``word`` that mean something else without it."""
-    lost = []
-    for p in _starting(known_phrases(cat), word):
-        rest = p[len(word) :].strip()
-        said = meaning_key(cat, understand(cat, p))
-        if said != meaning_key(cat, understand(cat, rest)) and (rest or said[0] != FALLBACK):
-            lost.append(p)
-    return lost
-
-
-@cache
-def routine_cues(cat: Catalogue) -> tuple[str, ...]:
-    """First words of the ways of asking for a routine: RoutineIntent's carriers, which the
-    skill reads as "routine ..."; a word that starts a content phrase that reading would change
-    ("trigger point") is a lead instead."""
-    cues = {p.split()[0] for p in cat.language.meanings.get("routine", ()) if p.split()}
-    return tuple(
-        sorted(
-            c
-            for c in cues - set(_openers(cat))
-            if _speakable(c) and not _changed_as_routine(cat, c)
-        )
-    )
-
-
-def _changed_as_routine(cat: Catalogue, cue: str) -> bool:
-    for p in _starting(content_phrases(cat), cue):
-        rest = p[len(cue) :].strip()
-        again = understand(cat, f"routine {rest}")
-        if meaning_key(cat, again)[1] != meaning_key(cat, understand(cat, p))[1]:
-            return True
-    return False
-
-
-@record
-class Lead:
-    """An intent whose samples start with words Alexa does not pass on: "no {words}" is
-    LeadNoIntent, and "outer {words}", "lateral {words}" and "outside {words}" are all
-    LeadOutsideIntent. The skill puts ``word`` back before the words it does get, so a lead
-    may stand for several first words only where that changes no meaning (see
-    :func:`lead_problems`)."""
-
-    intent: str
-    word: str  # said again before the words heard
-    carriers: tuple[str, ...]  # the words that start its samples
-    answer: bool = False  # the first word of an answer ("no", "what"), not of a place or sign
-
-
-def meaning_key(cat: Catalogue, meaning: Meaning) -> tuple[str, tuple[tuple[str, str], ...]]:
-    """What a meaning comes to for the handlers: the intent and what each slot names, a part
-    and a region that name a place together counted as that place."""
-    # Words heard but not known (a place the content lacks) count as "not known", whatever they
-    # were: the handlers answer all of them alike; a vague body word ("legs") is its own.
-    body = cat.language.body_words
-    slots = {
-        k: str(h.id or (h.text if h.text in body else "?"))
-        for k, h in meaning.slots.items()
-        if k != "also"
-    }
-    aspect, region = slots.get("aspect"), slots.get("region")
-    if aspect and region and place_id(region, aspect) in vocabulary(cat).place_meaning:
-        slots["region"] = place_id(region, aspect)
-        del slots["aspect"]
-    return meaning.intent, tuple(sorted(slots.items()))
-
-
-@cache
-def content_phrases(cat: Catalogue) -> frozenset[str]:
-    """Every phrase the content gives a meaning: places, muscles, parts, sides, tools, topics,
-    conditions, signs, the phrases that only look like signs, and the vague body words."""
-    vocab = vocabulary(cat)
-    phrases: set[str] = set()
-    for words in (vocab.places, vocab.muscles, vocab.aspects, vocab.sides, vocab.equipment):
-        phrases |= set(words)
-    phrases |= set(vocab.topics)
-    for condition in cat.conditions.values():
-        phrases |= set(condition.words)
-    for flag in cat.safety.red_flags:
-        phrases |= set(flag.words)
-    phrases |= set(cat.safety.not_signs) | set(cat.language.body_words)
-    return frozenset(p for w in phrases if (p := " ".join(tokens(w))))
-
-
-def _answer_words(cat: Catalogue) -> list[str]:
-    """First words of answers no carrier or cue says, and the openers that cannot be carriers."""
-    lang = cat.language
-    phrases = (
-        *(p for group in lang.answers.values() for p in group),
-        *(p for key in ANSWER_MEANINGS for p in lang.meanings.get(key, ())),
-    )
-    taken = set(carrier_words(cat)) | set(routine_cues(cat)) | set(lang.whole_only)
-    words = {p.split()[0] for p in phrases if p.split()} - taken
-    words |= set(_openers(cat)) - set(carrier_words(cat))
-    cues = {p.split()[0] for p in lang.meanings.get("routine", ()) if p.split()}
-    words |= cues - taken
-    return sorted(w for w in words if _speakable(w))
-
-
-def _starting(phrases: Iterable[str], start: str) -> list[str]:
-    return [p for p in phrases if p == start or p.startswith(start + " ")]
-
-
-Key = tuple[str, tuple[tuple[str, str], ...]]
-
-
-def _answer_leads(cat: Catalogue) -> list[Lead]:
-    """Answers' first words that mean one thing alone ("yeah", "yep") share the lead of that
-    meaning; the others ("carry", "the") keep their own, said again exactly."""
-    groups: dict[Key, list[str]] = {}
-    alone: list[Lead] = []
-    known = known_phrases(cat)
-    for w in _answer_words(cat):
-        said = understand(cat, w)
-        if said.intent == FALLBACK:
-            # "better", "worse": answers only to "is it better, the same, or worse?"
-            said = understand(cat, w, FOLLOW_UP)
-        if w in cat.language.openers:
-            alone.append(Lead(lead_intent(w), w, (w,), answer=True))
-        elif said.intent != FALLBACK:
-            groups.setdefault(meaning_key(cat, said), []).append(w)
-        else:
-            # Nothing alone ("hang", "hold"): grouped by what its phrases mean, "hang on" and
-            # "hold on" both a pause; :func:`_leads_of` keeps apart any that differ.
-            meanings = sorted({meaning_key(cat, understand(cat, p)) for p in _starting(known, w)})
-            groups.setdefault(("", tuple((m[0], str(m[1])) for m in meanings)), []).append(w)
-    return alone + _leads_of(cat, groups, answer=True)
-
-
-def _content_leads(cat: Catalogue, taken: set[str]) -> list[Lead]:
-    """One lead per meaning that content phrases start with: a first word that means something
-    alone joins the lead of its meaning ("outer" → outside); one that does not ("gave") brings
-    its whole phrases ("gave way" → the knee red flag)."""
-    phrases = content_phrases(cat)
-    by_first: dict[str, list[str]] = {}
-    for p in sorted(phrases):
-        by_first.setdefault(p.split()[0], []).append(p)
-    groups: dict[Key, list[str]] = {}
-    for first, starting in sorted(by_first.items()):
-        if first in taken or not _speakable(first):
-            continue
-        alone = understand(cat, first)
-        if alone.intent != FALLBACK:
-            groups.setdefault(meaning_key(cat, alone), []).append(first)
-            continue
-        for p in starting:
-            said = understand(cat, p)
-            if said.intent != FALLBACK and all(_speakable(w) for w in p.split()):
-                groups.setdefault(meaning_key(cat, said), []).append(p)
-    # A phrase that starts with another lead's carrier is already carried by it, exactly.
-    every = {m for members in groups.values() for m in members}
-    for key, members in groups.items():
-        groups[key] = [
-            m for m in members if not any(o != m and m.startswith(o + " ") for o in every)
-        ]
-    return _fewer_leads(_leads_of(cat, groups, answer=False))
-
-
-def _fewer_leads(leads: list[Lead]) -> list[Lead]:
-    """A first word whose phrases make two leads or more of their own ("tibialis anterior",
-    "tibialis posterior") gets one lead that says the word again exactly instead; the backend
-    reads the rest of the phrase as it comes."""
-    own: dict[str, list[Lead]] = {}
-    for lead in leads:
-        firsts = {c.split()[0] for c in lead.carriers}
-        if len(firsts) == 1 and all(" " in c for c in lead.carriers):
-            own.setdefault(firsts.pop(), []).append(lead)
-    exact = {w for w, theirs in own.items() if len(theirs) > 1}
-    out = [Lead(lead_intent(w), w, (w,), answer=True) for w in sorted(exact)]
-    for lead in leads:
-        kept = tuple(c for c in lead.carriers if c.split()[0] not in exact)
-        if lead.word in kept:
-            out.append(Lead(lead.intent, lead.word, kept, answer=lead.answer))
-        else:  # its own word is gone: the others were only checked against that word
-            out += [Lead(lead_intent(c), c, (c,), answer=lead.answer) for c in kept]
-    return out
-
-
-def _leads_of(cat: Catalogue, groups: Mapping[Key, list[str]], *, answer: bool) -> list[Lead]:
-    """A lead per group of carriers with one meaning. A carrier that would change meaning when
-    said as the lead's word keeps a lead of its own."""
-    phrases = known_phrases(cat)
-    leads: list[Lead] = []
-    for members in groups.values():
-        # The lead's word: of the members (one that starts no look-alike of a sign, "warm up",
-        # then the one most known phrases start with, then the shortest), the one that can be
-        # said for the most others; those left over form leads of their own the same way.
-        left = sorted(
-            members,
-            key=lambda m: (
-                bool(_starting(cat.safety.not_signs, m)),
-                -len(_starting(phrases, m)),
-                len(m),
-                m,
-            ),
-        )
-        while left:
-            best: list[str] = []
-            for word in left:
-                kept = [word, *(m for m in left if m != word and _same_said_as(cat, m, word))]
-                if len(kept) > len(best):
-                    best = kept
-                if len(best) == len(left):
-                    break
-            leads.append(Lead(lead_intent(best[0]), best[0], tuple(sorted(best)), answer=answer))
-            left = [m for m in left if m not in best]
-    return leads
-
-
-# Words said after a lead's carrier when its meaning is compared with the lead's word.
-# The signs among them catch a negator said for a word that is none ("nope swollen" is a sign,
-# "no swollen" is not).
-_PROBE_TAILS = (
-    "",
-    "hurts",
-    "is sore on the left",
-    "of my knee",
-    "when i run",
-    "swollen",
-    "numb",
-    "it is numb",
-)
-
-
-def _same_said_as(cat: Catalogue, carrier: str, word: str) -> bool:
-    """Whether every content phrase and probe that starts with ``carrier`` means the same with
-    ``word`` said in its place."""
-    # The look-alikes of signs among them: "popped out for a run" must not come back as "torn
-    # out for a run", a warning nobody needed.
-    tails = {p[len(carrier) :].strip() for p in _starting(known_phrases(cat), carrier)}
-    for pending in (None, FOLLOW_UP):
-        for tail in tails | set(_PROBE_TAILS):
-            if _meant(cat, f"{carrier} {tail}", pending) != _meant(cat, f"{word} {tail}", pending):
-                return False
-    return True
-
-
-@cache
-def _meant(cat: Catalogue, text: str, pending: str | None) -> Key:
-    """:func:`meaning_key` of ``text`` (kept: the leads compare each member with each other)."""
-    return meaning_key(cat, understand(cat, text, pending))
-
-
-@cache
-def leads(cat: Catalogue) -> tuple[Lead, ...]:
-    """Every lead intent: the first words of answers, then those of the content's phrases that
-    no carrier or routine cue starts."""
-    answer = _answer_leads(cat)
-    taken = set(carrier_words(cat)) | set(routine_cues(cat)) | set(_answer_words(cat))
-    return tuple(sorted([*answer, *_content_leads(cat, taken)], key=lambda lead: lead.intent))
-
-
-@cache
-def lead_words(cat: Catalogue) -> Mapping[str, str]:
-    """Intent name → the words the skill says again before what the intent carries."""
-    return {lead.intent: lead.word for lead in leads(cat)}
-
-
-def lead_intent(word: str) -> str:
-    """The intent name that keeps a lead's word: "let's" is LeadLetAposSIntent."""
-    parts = [p for p in word.replace("'", " apos ").split() if p]
-    return "Lead" + "".join(p.capitalize() for p in parts) + "Intent"
-
-
 _NAME_PART = re.compile(r"[A-Z][a-z]*")
 
 
@@ -789,10 +511,6 @@ def lead_word(intent: str) -> str | None:
     if not parts or "".join(parts) != intent[4:-6].lower():
         return None
     return " ".join(parts).replace(" apos ", "'")
-
-
-def _speakable(word: str) -> bool:
-    return bool(word) and all(ch.isalpha() or ch in "'." for ch in word) and word[0].isalpha()
 
 
 # The order slot words are read in when a sentence reached TellIntent through typed slots.
@@ -857,20 +575,11 @@ def _answer(meaning: str, pending: str | None, side: str | None, norm: str) -> M
 __all__ = [
     "TELL",
     "WORDS_SLOT",
-    "Lead",
     "Meaning",
-    "carrier_words",
-    "content_phrases",
-    "known_phrases",
-    "lead_intent",
     "lead_word",
-    "lead_words",
-    "leads",
     "lexicon",
-    "meaning_key",
     "meaning_of",
     "red_flags_in",
-    "routine_cues",
     "tokens",
     "understand",
 ]

@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 
 from skill.app import build_skill_builder
-from skill.local import Client, in_process
 from skill.stores import open_store
+from tpcoach.local import Client, in_process
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ A file is a list of conversations; each has a ``name`` and ``turns``. A turn is 
 * ``intent: NAME`` with ``slots`` / ``heard``  an intent; ``slots`` are values Alexa matched
   (given by id), ``heard`` are values it heard but could not match (raw text)
 * ``say: "words"``                          what the runner says, turned into a request through
-  the interaction model by ``skill/nlu.py``, exactly as ``tpcoach chat`` does ("ask trigger point
+  the interaction model by ``tpcoach/nlu.py``, exactly as ``tpcoach chat`` does ("ask trigger point
   coach ..." starts a new session); it fails if the words match nothing, unless ``unmatched: true``
 * ``end_session: REASON``                   Alexa ends the session (timeout, user exit)
 * ``next_day: true``                        the session is gone; the store keeps what it kept;
@@ -46,11 +46,11 @@ import yaml
 from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_model import RequestEnvelope
 
-from skill.chat import utter
-from skill.local import ECHO_SHOW, FIRE_TV, Client, SlotValue, ended, speech_of
-from skill.nlu import load_model
-from skill.speech import plain
 from skill.state import SESSION_KEY
+from skill.text import plain
+from tpcoach.chat import utter
+from tpcoach.local import ECHO_SHOW, FIRE_TV, Client, SlotValue, ended, speech_of
+from tpcoach.nlu import load_model
 
 DIALOGUES = Path(__file__).parent / "dialogues"
 DEVICES = {"echo_show": ECHO_SHOW, "fire_tv": FIRE_TV}

@@ -12,7 +12,7 @@ from typing import Any
 from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_model import RequestEnvelope
 
-from skill import local
+from tpcoach import local
 
 SKILL_ID = "amzn1.ask.skill.00000000-0000-0000-0000-000000000001"
 OTHER_SKILL_ID = "amzn1.ask.skill.99999999-9999-9999-9999-999999999999"
@@ -24,7 +24,7 @@ def launch_request(
     timestamp: str | None = None,
     request_type: str = "LaunchRequest",
 ) -> dict[str, Any]:
-    """A request envelope as Alexa sends it for "open trigger point coach" (skill/local.py
+    """A request envelope as Alexa sends it for "open trigger point coach" (tpcoach/local.py
     builds it, as for every other test)."""
     request = local.launch_request()
     request["type"] = request_type

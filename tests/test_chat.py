@@ -16,12 +16,12 @@ from typing import Any
 
 import pytest
 
-from skill.chat import Chat, Screen, paragraphs, utter
-from skill.local import Client
-from skill.nlu import load_model
 from skill.speech import pause
 from skill.state import SESSION_KEY
 from tests.hosting_support import local_endpoint
+from tpcoach.chat import Chat, Screen, paragraphs, utter
+from tpcoach.local import Client
+from tpcoach.nlu import load_model
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -30,7 +30,7 @@ def tpcoach(
     *args: str, stdin: str = "", env: dict[str, str] | None = None, timeout: float = 60
 ) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "skill.cli", *args],
+        [sys.executable, "-m", "tpcoach.cli", *args],
         input=stdin,
         capture_output=True,
         text=True,
@@ -321,8 +321,8 @@ def test_holds_are_split_from_the_speech_and_short_pauses_stay_inside() -> None:
 
 def test_without_fast_the_chat_really_waits_out_each_hold() -> None:
     from skill.app import build_skill_builder
-    from skill.local import in_process
     from skill.stores import open_store
+    from tpcoach.local import in_process
 
     waited: list[float] = []
     out = io.StringIO()
@@ -336,8 +336,8 @@ def test_without_fast_the_chat_really_waits_out_each_hold() -> None:
 
 def test_utter_starts_a_new_session_for_a_one_shot_said_mid_session() -> None:
     from skill.app import build_skill_builder
-    from skill.local import in_process
     from skill.stores import open_store
+    from tpcoach.local import in_process
 
     client = Client(in_process(build_skill_builder(open_store("memory"))))
     model = load_model()

@@ -134,7 +134,7 @@ def test_content_speaks_in_may_and_often_not_diagnoses() -> None:
 
 def run_check(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "skill.cli", "check", *args],
+        [sys.executable, "-m", "tpcoach.cli", "check", *args],
         capture_output=True,
         text=True,
         timeout=120,

@@ -6,7 +6,7 @@ built so that this loses nothing the content knows (skill/understand.py): a carr
 whose loss changes the meaning of no known phrase, a lead's word said in place of any of its
 carriers changes none, and every first word of a content phrase starts some sample. These tests
 hold those rules, and then say every red-flag sign in the ways a sentence may start through the
-shipped model (skill/nlu.py, as tpcoach chat does) and check that the skill reads the sign.
+shipped model (tpcoach/nlu.py, as tpcoach chat does) and check that the skill reads the sign.
 """
 
 from __future__ import annotations
@@ -14,20 +14,10 @@ from __future__ import annotations
 import pytest
 
 from skill.content import Catalogue, catalogue
-from skill.nlu import Model, load_model
 from skill.resolve import Heard
-from skill.understand import (
-    FALLBACK,
-    SYMPTOM,
-    carrier_words,
-    content_phrases,
-    known_phrases,
-    leads,
-    meaning_key,
-    meaning_of,
-    red_flags_in,
-    understand,
-)
+from skill.understand import FALLBACK, SYMPTOM, meaning_of, red_flags_in, understand
+from tpcoach.leads import carrier_words, content_phrases, known_phrases, leads, meaning_key
+from tpcoach.nlu import Model, load_model
 
 
 @pytest.fixture(scope="module")

@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from skill.local import Client
 from tests.dialogue import conversations, run
 from tests.ssml import assert_valid_response
+from tpcoach.local import Client
 
 CONVERSATIONS = conversations()
 

@@ -13,13 +13,13 @@ from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_model import RequestEnvelope
 
 from skill.app import handled_intents, request_handlers
-from skill.local import envelope, intent_request, launch_request, session_ended_request
-from skill.state import FOLLOW_UP, FORGET, QUESTIONS, SESSION_KEY, WORSE_SCREEN, Routine, State
+from skill.state import FOLLOW_UP, FORGET, QUESTIONS, SESSION_KEY, WORSE_SCREEN, Progress, State
+from tpcoach.local import envelope, intent_request, launch_request, session_ended_request
 
 ROUTINES = [
     None,
-    Routine("tfl", "lacrosse_ball"),
-    Routine("tfl", "lacrosse_ball", step=2, started=True),
+    Progress("tfl", "lacrosse_ball"),
+    Progress("tfl", "lacrosse_ball", step=2, started=True),
 ]
 STATES = [
     State(pending=pending, routine=routine, offered="tfl" if pending else None)

@@ -18,7 +18,12 @@ from ask_sdk_model import RequestEnvelope
 from skill import state as state_module
 from skill.app import build_skill_builder
 from skill.history import History, Place, Report, Session
-from skill.local import (
+from skill.state import SAVED_VERSION, Saved, request_day
+from skill.stores import open_store
+from skill.text import plain
+from tests.dialogue import Clock, conversations, run, saved_record
+from tests.hosting_support import user_envelope
+from tpcoach.local import (
     LOCAL_USER_ID,
     Client,
     SlotValue,
@@ -27,11 +32,6 @@ from skill.local import (
     launch_request,
     speech_of,
 )
-from skill.speech import plain
-from skill.state import SAVED_VERSION, Saved, request_day
-from skill.stores import open_store
-from tests.dialogue import Clock, conversations, run, saved_record
-from tests.hosting_support import user_envelope
 
 # A record as version 1 wrote it (no "v", no history): a routine stopped at step 3.
 OLD_RECORD: dict[str, Any] = {

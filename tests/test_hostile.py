@@ -15,12 +15,12 @@ from ask_sdk_core.skill_builder import CustomSkillBuilder
 
 from skill import web
 from skill.app import build_skill_builder
-from skill.local import Client, SlotValue
 from skill.state import SESSION_KEY
 from skill.stores import MemoryStore
 from tests.certs import CERT_URL, OfflineVerifier, TestCA, make_ca
 from tests.hosting_support import SKILL_ID, launch_request
 from tests.ssml import assert_valid_response
+from tpcoach.local import Client, SlotValue
 
 
 @pytest.fixture(scope="module")
@@ -218,8 +218,8 @@ def test_poisoned_session_state_is_treated_as_no_state(
 def test_poisoned_saved_progress_is_treated_as_nothing_saved(store: Any, client: Client) -> None:
     client.launch()
     client.end_session()
-    from skill.local import LOCAL_USER_ID
     from tests.hosting_support import user_envelope
+    from tpcoach.local import LOCAL_USER_ID
 
     store.save_attributes(
         user_envelope(LOCAL_USER_ID),

@@ -13,10 +13,10 @@ from typing import Any
 
 import pytest
 
-from skill import cli
 from skill.app import handled_intents
 from skill.content import Catalogue, catalogue
-from skill.model import (
+from tpcoach import cli
+from tpcoach.model import (
     ASK_RESOURCES,
     CUSTOM_MODELS,
     DEFAULT_PACKAGE,
@@ -33,7 +33,7 @@ from skill.model import (
     strict_definitions,
     write_model,
 )
-from skill.nlu import compile_model
+from tpcoach.nlu import compile_model
 
 Json = dict[str, Any]
 
@@ -132,7 +132,7 @@ def test_the_files_end_with_a_newline_and_sort_their_keys(cat: Catalogue) -> Non
 def test_every_intent_the_model_declares_has_a_handler_or_is_read_for_its_words(
     locale: str,
 ) -> None:
-    from skill.understand import lead_words
+    from tpcoach.leads import lead_words
 
     declared = set(intents_of(read(DEFAULT_PACKAGE / CUSTOM_MODELS / f"{locale}.json")))
     leads = set(lead_words(catalogue()))
@@ -156,8 +156,8 @@ def test_tell_intent_carries_free_words_behind_carriers_and_typed_slots(us_model
 def test_built_ins_are_extended_only_with_phrases_no_carrier_says(
     cat: Catalogue, us_model: Json
 ) -> None:
-    from skill.model import carrier_words
-    from skill.understand import lead_words
+    from tpcoach.leads import lead_words
+    from tpcoach.model import carrier_words
 
     carriers = {*carrier_words(cat), *lead_words(cat).values()}
     for name, it in intents_of(us_model).items():

@@ -1,5 +1,5 @@
 """Text → request: the shipped interaction model understands what runners say the way Alexa would,
-and the matching rule (skill/nlu.py) holds on a small model of our own."""
+and the matching rule (tpcoach/nlu.py) holds on a small model of our own."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from skill.local import intent_request
-from skill.nlu import (
+from tpcoach.local import intent_request
+from tpcoach.nlu import (
     FALLBACK,
     Model,
     built_in_phrases,

@@ -1,4 +1,5 @@
-"""The linters the project promises are clean: ruff on the code and tests, mypy (strict) on skill/.
+"""The linters the project promises are clean: ruff on the code and tests, mypy (strict) on skill/
+and tpcoach/.
 Run here so that the README's one test command checks them too."""
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ def run(*command: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_ruff_finds_nothing() -> None:
-    result = run("ruff", "check", "skill", "tests", "benchmarks")
+    result = run("ruff", "check", "skill", "tpcoach", "tests", "benchmarks")
     assert result.returncode == 0, result.stdout + result.stderr
 
 

@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 
 from skill.app import build_skill_builder
-from skill.local import Client, SlotValue, ended, in_process
 from skill.state import SESSION_KEY
 from skill.stores import open_store
 from tests.ssml import assert_valid_response
+from tpcoach.local import Client, SlotValue, ended, in_process
 
 
 def said(response: dict[str, Any]) -> list[str]:

@@ -16,16 +16,18 @@ from typing import Any
 import pytest
 
 import skill.handlers.base as base
+from skill.apl import apl
 from skill.app import build_skill_builder
 from skill.content import ANY_ASPECT, ContentError, catalogue, geometry, load_geometry
 from skill.display import BUTTON_INTENTS
-from skill.gallery import GALLERY, sample_screens
-from skill.local import Client, in_process
-from skill.model import DEFAULT_PACKAGE, MANIFEST, PROJECT_ROOT
-from skill.screens import Screen, apl, response_text, screen_for, svg
-from skill.state import Routine, State
+from skill.screens import Screen, response_text, screen_for
+from skill.state import Progress, State
 from skill.stores import open_store
 from tests.dialogue import conversations, run
+from tpcoach.gallery import GALLERY, sample_screens
+from tpcoach.local import Client, in_process
+from tpcoach.model import DEFAULT_PACKAGE, MANIFEST, PROJECT_ROOT
+from tpcoach.svg import svg
 
 RUNNER = PROJECT_ROOT / "tests" / "apl" / "run.js"
 CONTENT = PROJECT_ROOT / "content"
@@ -57,7 +59,7 @@ def every_screen() -> dict[str, Screen]:
         for index, step in enumerate(routine.steps):
             for side in sides:
                 state = State(side=side)
-                state.routine = Routine(muscle, equipment, side, step=index, started=True)
+                state.routine = Progress(muscle, equipment, side, step=index, started=True)
                 spoken = (
                     response_text(cat, "hold_start", seconds=step.seconds) if step.seconds else ""
                 )
@@ -65,7 +67,7 @@ def every_screen() -> dict[str, Screen]:
                 assert s is not None
                 screens[f"step {muscle}/{equipment}/{index + 1}/{side}"] = s
         state = State()
-        state.routine = Routine(muscle, equipment, None, step=0, started=True)
+        state.routine = Progress(muscle, equipment, None, step=0, started=True)
         s = screen_for(cat, geo, state, ["paused"], "")
         assert s is not None
         screens[f"paused {muscle}/{equipment}"] = s
@@ -131,7 +133,7 @@ def test_the_hold_countdown_matches_the_spoken_hold() -> None:
             if not step.seconds:
                 continue
             state = State()
-            state.routine = Routine(muscle, equipment, "left", step=index, started=True)
+            state.routine = Progress(muscle, equipment, "left", step=index, started=True)
             spoken = "Step 4 of 6. " + response_text(cat, "hold_start", seconds=step.seconds)
             s = screen_for(cat, geometry(), state, [f"step:{muscle}:{index + 1}"], spoken)
             assert s is not None and s.kind == "hold"

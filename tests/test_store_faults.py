@@ -18,10 +18,10 @@ from ask_sdk_core.exceptions import PersistenceException
 
 from skill import stores
 from skill.app import build_skill_builder
-from skill.local import Client, SlotValue, in_process
 from skill.state import SESSION_KEY
 from skill.stores import SqliteStore, open_store
 from tests.hosting_support import user_envelope
+from tpcoach.local import Client, SlotValue, in_process
 
 ALICE = "amzn1.ask.account.ALICE"
 

@@ -280,9 +280,9 @@ def test_store_urls_name_the_store(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     monkeypatch.delenv(stores.STORE_ENV, raising=False)
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     expected = tmp_path / "data" / "tpcoach" / "progress.sqlite3"
-    assert stores.store_url_from_env() == f"sqlite:{expected}"
+    assert stores.local_store_url() == f"sqlite:{expected}"
     monkeypatch.setenv(stores.STORE_ENV, "memory")
-    assert stores.store_url_from_env() == "memory"
+    assert stores.local_store_url() == "memory"
 
 
 # -- DynamoDB ---------------------------------------------------------------------------------

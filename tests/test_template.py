@@ -119,10 +119,8 @@ def test_the_function_may_touch_only_items_of_its_own_table(template: dict[str, 
         }, "more than item access, or another service"
 
 
-def test_the_makefile_packages_a_function_that_answers(tmp_path: Path) -> None:
-    """What `sam build` runs, with pip switched off: the artifact holds skill/ and content/ only,
-    and the handler imports from it and answers a LaunchRequest."""
-    artifact = tmp_path / "SkillFunction"
+def build_artifact(artifact: Path) -> None:
+    """What `sam build` runs, with pip switched off (no network)."""
     make = subprocess.run(
         ["make", "-s", "build-SkillFunction", f"ARTIFACTS_DIR={artifact}", "PIP=true"],
         capture_output=True,
@@ -132,6 +130,36 @@ def test_the_makefile_packages_a_function_that_answers(tmp_path: Path) -> None:
         cwd=ROOT,
     )
     assert make.returncode == 0, make.stderr
+
+
+def test_the_lambda_artifact_holds_no_developer_tool(tmp_path: Path) -> None:
+    """The function ships the runtime only: no module of tpcoach/ (cli, chat, local envelopes,
+    gallery, nlu, the model builder and its checks), under any name, and nothing it ships
+    imports the tools."""
+    artifact = tmp_path / "SkillFunction"
+    build_artifact(artifact)
+    shipped = sorted(p.relative_to(artifact) for p in artifact.rglob("*.py"))
+    assert shipped, "the artifact holds no Python module"
+    tools = {p.stem for p in (ROOT / "tpcoach").rglob("*.py")} - {"__init__"}
+    assert tools >= {"cli", "chat", "local", "gallery", "nlu", "language", "checks", "leads"}
+    assert not (artifact / "tpcoach").exists()
+    # A tool's module name may be taken by a runtime one in another package (the content
+    # loader has its own checks.py): only the top level of skill/ must not hold one.
+    at_top = {p.stem for p in shipped if len(p.parts) == 2 and p.parts[0] == "skill"}
+    assert at_top.isdisjoint(tools), f"tooling modules shipped: {sorted(at_top & tools)}"
+    importing = [
+        str(p)
+        for p in shipped
+        if re.search(r"^\s*(from|import) tpcoach\b", (artifact / p).read_text(), re.M)
+    ]
+    assert not importing, f"shipped modules import the tools: {importing}"
+
+
+def test_the_makefile_packages_a_function_that_answers(tmp_path: Path) -> None:
+    """The artifact holds skill/ and content/ only, and the handler imports from it and answers
+    a LaunchRequest."""
+    artifact = tmp_path / "SkillFunction"
+    build_artifact(artifact)
     assert sorted(path.name for path in artifact.iterdir()) == ["content", "skill"]
     assert (artifact / "skill" / "lambda_function.py").is_file()
     assert list((artifact / "content").glob("*.yaml")), "the content YAML was not packaged"

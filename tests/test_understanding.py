@@ -4,7 +4,7 @@ The corpus (benchmarks/understanding/dev.yaml) was written by people who saw onl
 mapping, never the model. Every red-flag sentence of the development half is here, because a red
 flag must reach the skill whatever its wording, and so is every fifth other sentence that the
 skill understands today: a change that loses one of them fails here. The sentences are said
-through skill/nlu.py, at their point of the conversation, and judged by the benchmark's own
+through tpcoach/nlu.py, at their point of the conversation, and judged by the benchmark's own
 judge (on the state the skill keeps, never on wording). The test half is never read here.
 """
 
@@ -105,7 +105,7 @@ def test_the_known_gaps_are_real_sentences_of_the_slice() -> None:
 
 def test_an_unknown_locale_is_a_clear_error_naming_the_five() -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "skill.cli", "say", "--locale", "en-NZ", "hello"],
+        [sys.executable, "-m", "tpcoach.cli", "say", "--locale", "en-NZ", "hello"],
         capture_output=True,
         text=True,
         cwd=ROOT,

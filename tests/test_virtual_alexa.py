@@ -33,10 +33,10 @@ from typing import Any
 import pytest
 
 from skill.content import catalogue
-from skill.model import CUSTOM_MODELS, DEFAULT_PACKAGE, PROJECT_ROOT
-from skill.speech import plain
 from skill.state import SESSION_KEY
+from skill.text import plain
 from tests.hosting_support import closed_loopback_port
+from tpcoach.model import CUSTOM_MODELS, DEFAULT_PACKAGE, PROJECT_ROOT
 
 RUNNER = PROJECT_ROOT / "tests" / "va" / "run.js"
 VIRTUAL_ALEXA = PROJECT_ROOT / "node_modules" / "virtual-alexa" / "package.json"

@@ -102,7 +102,7 @@ class Turn:
     """One request's work: the state, the store, and what will be said."""
 
     def __init__(self, handler_input: HandlerInput) -> None:
-        self.hi = handler_input
+        self.handler_input = handler_input
         self.cat: Catalogue = catalogue()
         self.state: State = load_state(handler_input)
         self.memory = Memory(handler_input)
@@ -114,22 +114,17 @@ class Turn:
         self._card_title = CARD_TITLE
         self.said = self.renderer.said
 
-    @property
-    def new_session(self) -> bool:
-        session = self.hi.request_envelope.session
-        return bool(session is None or session.new)
-
     def heard(self, name: str) -> Heard:
-        return heard(self.hi, name)
+        return heard(self.handler_input, name)
 
     @property
     def today(self) -> str:
         """The request's day (``YYYY-MM-DD``), from its timestamp."""
-        return request_day(self.hi)
+        return request_day(self.handler_input)
 
     @property
     def locale(self) -> str:
-        return str(getattr(self.hi.request_envelope.request, "locale", None) or "en-US")
+        return str(getattr(self.handler_input.request_envelope.request, "locale", None) or "en-US")
 
     def localise(self, spoken: str) -> str:
         """The locale's own words where usage differs ("physio" in the UK, Australia, India)."""
@@ -192,12 +187,13 @@ class Turn:
     def finish(self) -> Response:
         self.memory.flush()
         self.store_trouble()
-        builder = self.hi.response_builder
+        builder = self.handler_input.response_builder
         self.state.said = self.said  # what this turn meant, for repeat and for tests
         if self._reprompt is None:
             self.state.pending = None
-        store_state(self.hi, self.state)
-        self.hi.attributes_manager.request_attributes[TURN_ATTRIBUTE] = self  # for screens
+        store_state(self.handler_input, self.state)
+        attributes = self.handler_input.attributes_manager.request_attributes
+        attributes[TURN_ATTRIBUTE] = self  # for screens
         builder.speak(self.localise(_fit(self._speech).ssml or pause(0.5).ssml))
         if self._reprompt is not None:
             builder.ask(self.localise(self._reprompt.ssml))

@@ -9,21 +9,109 @@ from __future__ import annotations
 
 from datetime import date
 
-from skill.handlers.actions import (
-    ask_worse_screen,
-    asked_place,
-    carry_on,
-    offer_again,
-    see_pt_now,
-    where,
-    your,
-)
+from skill.handlers import ask as ask_stage
+from skill.handlers import questions
 from skill.handlers.base import Handler, Turn, meaning_name
-from skill.history import Place, Report
-from skill.speech import spoken_list
-from skill.state import FOLLOW_UP, FORGET, REGION, WORSE_SCREEN, State
+from skill.history import Place, Report, Session, place_key
+from skill.speech import spoken_list, text, your
+from skill.state import FOLLOW_UP, FORGET, OFFER_ROUTINE, REGION, WORSE_SCREEN, Progress, State
 from skill.understand import CHANGE_INTENTS, PROGRESS
 from skill.understand import FORGET as FORGET_INTENT
+
+
+def record_session(turn: Turn, routine: Progress) -> None:
+    """A routine done to its last step goes into the history of its place (if it can be read)."""
+    saved = turn.memory.saved
+    if turn.memory.read_failed or not saved.history_usable:
+        return
+    key = place_key(routine.region, routine.aspect, routine.muscle)
+    session = Session(turn.today, routine.muscle, routine.equipment, routine.side)
+    saved.history.record_session(key, routine.region, routine.aspect, session)
+    turn.memory.update(history=saved.history)
+
+
+def due_place(turn: Turn) -> Place | None:
+    """The place to ask about: the latest routine, on an earlier day, not yet asked about."""
+    saved = turn.memory.saved
+    if turn.memory.read_failed or not saved.history_usable:
+        return None
+    place = saved.history.latest(lambda p: p.fits(turn.cat))
+    return place if place is not None and place.due(turn.today) else None
+
+
+def asked_place(turn: Turn) -> Place | None:
+    """The place the follow-up question of this session is about."""
+    key = turn.state.place
+    place = turn.memory.saved.history.place(key) if key else None
+    return place if place is not None and place.fits(turn.cat) and place.sessions else None
+
+
+def where(turn: Turn, place: Place) -> str:
+    """The place as said in a list: "the outside of your knee", or "your TFL"."""
+    last = place.last_session
+    assert last is not None
+    if place.region is None:
+        return turn.words("place_muscle", muscle=turn.cat.muscles[last.muscle].name)
+    return ask_stage.place_phrase(turn, place.region, place.aspect, None)
+
+
+def ask_follow_up(turn: Turn, place: Place) -> None:
+    """ "Last time you worked on your left TFL, for the pain on the outside of your knee. Is it
+    better, the same, or worse?" """
+    last = place.last_session
+    assert last is not None
+    muscle = turn.cat.muscles[last.muscle].name
+    side = place.last_side()
+    if place.region is None:
+        turn.say("follow_up_muscle", your=your(turn.cat, side), muscle=muscle)
+    else:
+        turn.say("follow_up", your=your(turn.cat, side), muscle=muscle, place=where(turn, place))
+    turn.ask("follow_up_short")
+    turn.state.place = place.key
+    turn.state.ask(FOLLOW_UP)
+
+
+def ask_worse_screen(turn: Turn, place: Place) -> None:
+    """The red-flag screen, before advice for a pain that is worse."""
+    last = place.last_session
+    assert last is not None
+    screen = turn.cat.safety.screen
+    turn.add(text(screen.question))
+    for extra in screen.extras_for(last.muscle):
+        turn.add(text(extra.question))
+    turn.ask("screen_short")
+    turn.state.place = place.key
+    turn.state.ask(WORSE_SCREEN)
+
+
+def see_pt_now(turn: Turn, *, worse: bool) -> None:
+    """Plainly: time to see a physical therapist, and why. The session ends."""
+    follow_up = turn.cat.safety.follow_up
+    if worse:
+        turn.say("follow_up_see_pt_worse")
+    else:
+        turn.say("follow_up_see_pt_same")
+    turn.add(text(follow_up.see_pt.text))
+    turn.said.append("see_pt")
+    turn.card(
+        f"{follow_up.see_pt.text}\n\n{turn.cat.safety.disclaimer.text}",
+        title=turn.words("card_see_pt"),
+    )
+    turn.state.routine = None
+
+
+def offer_again(turn: Turn, place: Place) -> None:
+    """After "better", "gone" or an early "the same": how often to keep going, and the routine."""
+    last = place.last_session
+    assert last is not None
+    state = turn.state
+    keep_going = turn.cat.safety.follow_up.keep_going.text
+    turn.add(text(keep_going))
+    turn.card(keep_going)
+    state.region, state.aspect, state.side = place.region, place.aspect, place.last_side()
+    state.muscles = [last.muscle]
+    ask_stage.offer_routine(turn, turn.cat.muscles[last.muscle], last.equipment, OFFER_ROUTINE)
+
 
 CHANGE_OF_INTENT = {intent: change for change, intent in CHANGE_INTENTS.items()}
 CHANGE_INTENT_NAMES = tuple(CHANGE_INTENTS.values())
@@ -46,7 +134,7 @@ class FollowUpHandler(Handler):
             turn.ask("ask_region_short")
             turn.state.ask(REGION)
             return
-        change = CHANGE_OF_INTENT[meaning_name(turn.hi)]
+        change = CHANGE_OF_INTENT[meaning_name(turn.handler_input)]
         history = turn.memory.saved.history
         history.record_report(place.key, Report(turn.today, change))
         turn.memory.update(history=history)
@@ -88,7 +176,7 @@ class ProgressHandler(Handler):
 
     def respond(self, turn: Turn) -> None:
         summarise(turn)
-        carry_on(turn)
+        questions.carry_on(turn)
 
 
 def _day_name(day: str) -> str:
@@ -130,7 +218,7 @@ def summarise(turn: Turn) -> None:
                 place=where(turn, place),
                 sessions=_sessions(turn, place.days_worked(sessions)),
                 day=_day_name(last.day),
-                your=your(last.side),
+                your=your(turn.cat, last.side),
                 muscle=turn.cat.muscles[last.muscle].name,
             )
         )
@@ -185,7 +273,7 @@ class ForgetNoHandler(Handler):
     def respond(self, turn: Turn) -> None:
         turn.say("forget_declined")
         turn.state.ask(None)  # answered: nothing of it is asked again
-        carry_on(turn)
+        questions.carry_on(turn)
 
 
 HANDLERS: tuple[Handler, ...] = (

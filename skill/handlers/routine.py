@@ -2,23 +2,12 @@
 
 from __future__ import annotations
 
-from ask_sdk_core.handler_input import HandlerInput
-
-from skill.content import Muscle
-from skill.handlers.actions import (
-    answer_outcome,
-    move,
-    offer_next_muscle,
-    other_side,
-    reask,
-    resume_routine,
-    routine_content,
-    see_pt_and_close,
-    speak_step,
-    start_routine,
-    valid_progress,
-)
-from skill.handlers.base import Handler, Turn, meaning_name, seen_state
+from skill.content import Muscle, Routine
+from skill.handlers import ask as ask_stage
+from skill.handlers import follow as follow_stage
+from skill.handlers import questions
+from skill.handlers import safety as safety_stage
+from skill.handlers.base import Handler, Turn, meaning_name
 from skill.resolve import (
     Heard,
     NotUnderstood,
@@ -27,13 +16,232 @@ from skill.resolve import (
     resolve_simple,
     vocabulary,
 )
-from skill.state import ASPECT, OTHER_SIDE, READY, REGION, RESUME, State
+from skill.speech import (
+    count_reps,
+    fixed,
+    hold,
+    opposite,
+    pause,
+    side_words,
+    spoken_list,
+    step_text,
+    text,
+    your,
+)
+from skill.state import ASPECT, NEXT_MUSCLE, OTHER_SIDE, READY, REGION, RESUME, Progress, State
+
+
+def start_routine(turn: Turn, muscle: Muscle, equipment: str | None, side: str | None) -> None:
+    """From "yes" to an offer, or "start a routine for my calf": screen, fetch, then step one."""
+    state = turn.state
+    if muscle.no_pressure is not None:
+        turn.say("no_pressure", muscle=muscle.name)
+        turn.add(text(muscle.no_pressure.reason))
+        turn.add(text(muscle.no_pressure.alternative))
+        offer_next_muscle(turn, after=muscle.id)
+        return
+    if equipment is not None and equipment not in muscle.routines:
+        turn.say(
+            "no_routine_for_equipment",
+            muscle=muscle.name,
+            equipment=turn.cat.equipment[equipment].name,
+            other=turn.cat.equipment[muscle.routines[0]].name,
+        )
+        equipment = None
+    eq = equipment or muscle.routines[0]
+    if muscle.id not in state.muscles:
+        state.muscles = [muscle.id]
+    from_answer = state.region is not None and muscle.id in state.muscles
+    state.routine = Progress(
+        muscle=muscle.id,
+        equipment=eq,
+        side=side or state.side,
+        muscles=list(state.muscles),
+        region=state.region if from_answer else None,
+        aspect=state.aspect if from_answer else None,
+    )
+    if not state.screened:
+        safety_stage.ask_screen(turn)
+        return
+    fetch(turn)
+
+
+def resume_routine(turn: Turn, progress: Progress) -> None:
+    """Pick a saved routine up: after the screen, if this session has not had it yet."""
+    state = turn.state
+    state.routine = progress
+    state.side = progress.side
+    state.muscles = progress.muscles or [progress.muscle]
+    progress.started = True
+    if not state.screened:
+        safety_stage.ask_screen(turn)
+        return
+    speak_step(turn, announce_resume=True)
+
+
+def fetch(turn: Turn) -> None:
+    """Say what to get and how many steps; wait for "ready"."""
+    routine = turn.state.routine
+    assert routine is not None
+    content = routine_content(turn, routine)
+    muscle = turn.cat.muscles[routine.muscle]
+    warn(turn, content)
+    needs = spoken_list([turn.words(f"need_{n}") for n in content.needs], "and")
+    turn.say("fetch", equipment=turn.cat.equipment[routine.equipment].name, needs=needs)
+    turn.ask("fetch_short")
+    turn.state.ask(READY)
+    # Saved now: fetching a ball can outlast the microphone, and the place should survive it.
+    turn.memory.update(progress=routine)
+    steps = "\n".join(
+        f"{i}. {step_text(turn.cat, s, routine.side, turn.cat.equipment[routine.equipment].name)}"
+        for i, s in enumerate(content.steps, start=1)
+    )
+    cautions = "\n".join(f"- {c.text}" for c in turn.cat.safety.cautions)
+    heading = fixed(turn.cat).written("card_cautions")
+    turn.card(
+        f"{steps}\n\n{heading}\n{cautions}\n\n" + turn.cat.safety.disclaimer.text,
+        title=turn.words(
+            "card_routine", muscle=muscle.name, equipment=turn.cat.equipment[routine.equipment].name
+        ),
+    )
+
+
+def warn(turn: Turn, content: Routine) -> None:
+    """Where not to press, said before any pressure: with the fetch, or on resuming at step 1."""
+    if content.avoid:
+        zones = [turn.cat.safety.avoid_zones[z] for z in content.avoid]
+        turn.say("avoid", zones=spoken_list([z.name for z in zones], "and"))
+        for zone in zones:  # each zone with its own reason, so none is heard as another's
+            turn.add(text(zone.why))
+
+
+def routine_content(turn: Turn, routine: Progress) -> Routine:
+    content = turn.cat.routine(routine.muscle, routine.equipment)
+    if content is None:  # saved progress from an older content version
+        raise LookupError(f"no routine {routine.muscle}/{routine.equipment}")
+    return content
+
+
+def valid_progress(turn: Turn, routine: Progress | None) -> Progress | None:
+    """Saved progress that still fits the content, or None."""
+    if routine is None or turn.cat.routine(routine.muscle, routine.equipment) is None:
+        return None
+    total = len(routine_content(turn, routine).steps)
+    routine.step = min(routine.step, total - 1)
+    return routine
+
+
+def speak_step(turn: Turn, *, announce_resume: bool = False, flow: bool = False) -> None:
+    """Say the current step: number and total, one instruction, the timed hold or counted reps.
+
+    With ``flow`` (moving forward), a step that needs no decision (``flow:`` in routines.yaml)
+    is followed, after its pause, by the next step in the same answer.
+    """
+    state = turn.state
+    routine = state.routine
+    assert routine is not None
+    routine.started = True
+    content = routine_content(turn, routine)
+    total = len(content.steps)
+    muscle = turn.cat.muscles[routine.muscle]
+    equipment = turn.cat.equipment[routine.equipment].name
+    if announce_resume:
+        turn.say("resuming", muscle=muscle.name, your=your(turn.cat, routine.side))
+        if routine.step == 0:
+            warn(turn, content)
+    while True:
+        step = content.steps[routine.step]
+        turn.say("step_number", number=routine.step + 1, total=total)
+        turn.add(text(step_text(turn.cat, step, routine.side, equipment)))
+        if step.seconds:
+            turn.add(hold(turn.renderer, step.seconds))
+        elif step.reps:
+            turn.say("reps_start")
+            turn.add(count_reps(turn.cat, step.reps))
+            turn.say("reps_done")
+        turn.said.append(f"step:{routine.muscle}:{routine.step + 1}")
+        if routine.step == total - 1:
+            finish_routine(turn)
+            return
+        if not (flow and step.flow):
+            break
+        turn.add(pause(step.flow))
+        routine.step += 1
+    turn.say("say_next")
+    turn.ask("step_reprompt")
+    state.ask(None)
+    turn.memory.update(progress=routine)
+
+
+def finish_routine(turn: Turn) -> None:
+    """After the last step: the other side, or the next muscle, or a physical therapist."""
+    state = turn.state
+    routine = state.routine
+    assert routine is not None
+    muscle = turn.cat.muscles[routine.muscle]
+    turn.memory.update(progress=None)
+    follow_stage.record_session(turn, routine)
+    turn.say("routine_done", muscle=muscle.name, your=your(turn.cat, routine.side))
+    done = [*routine.sides_done, routine.side or "first"]
+    if len(done) < 2:
+        turn.say("offer_other_side", your=side_words(turn.cat, routine.side)["other"])
+        turn.ask("offer_other_side_short")
+        state.ask(OTHER_SIDE)
+        routine.sides_done = done
+        return
+    offer_next_muscle(turn, after=routine.muscle)
+
+
+def offer_next_muscle(turn: Turn, after: str) -> None:
+    """Offer the next muscle in the last answer that can have a routine, or close."""
+    state = turn.state
+    ranked = state.muscles
+    rest = ranked[ranked.index(after) + 1 :] if after in ranked else []
+    for mid in rest:
+        m = turn.cat.muscles[mid]
+        if m.no_pressure is None:
+            ask_stage.offer_routine(turn, m, state.equipment, NEXT_MUSCLE)
+            return
+    state.routine = None
+    ask_stage.see_pt_and_close(turn)
+
+
+def other_side(turn: Turn) -> None:
+    routine = turn.state.routine
+    assert routine is not None
+    routine.side = opposite(routine.side)
+    routine.step = 0
+    speak_step(turn, flow=True)
+
+
+def move(turn: Turn, to: int, *, flow: bool = False) -> None:
+    """Go to a step (clamped to the routine) and say it; ``flow`` when moving forward."""
+    routine = turn.state.routine
+    assert routine is not None
+    total = len(routine_content(turn, routine).steps)
+    if to < 0:
+        turn.say("at_first_step")
+        to = 0
+    routine.step = min(to, total - 1)
+    speak_step(turn, flow=flow)
+
+
+def offer_resume(turn: Turn, progress: Progress) -> None:
+    muscle = turn.cat.muscles[progress.muscle]
+    turn.say(
+        "offer_resume",
+        number=progress.step + 1,
+        muscle=muscle.name,
+        your=your(turn.cat, progress.side),
+    )
+    turn.ask("offer_resume_short")
+    turn.state.ask(RESUME)
+
 
 NEXT = "AMAZON.NextIntent"
 PREVIOUS = "AMAZON.PreviousIntent"
 REPEAT = "AMAZON.RepeatIntent"
 START_OVER = "AMAZON.StartOverIntent"
-NAVIGATION = (NEXT, PREVIOUS, REPEAT, START_OVER)
 
 
 def running(state: State) -> bool:
@@ -81,7 +289,7 @@ class ReadyHandler(Handler):
     intents = ("ReadyIntent", NEXT, "AMAZON.YesIntent")
 
     def accepts(self, state: State) -> bool:
-        return state.pending == READY and state.routine is not None
+        return waiting_for_ready(state)
 
     def respond(self, turn: Turn) -> None:
         assert turn.state.routine is not None
@@ -89,71 +297,82 @@ class ReadyHandler(Handler):
         speak_step(turn, flow=True)
 
 
-class NavigationHandler(Handler):
-    """Next, go back, repeat, start over: at any step, in any session.
+def waiting_for_ready(state: State) -> bool:
+    return state.pending == READY and state.routine is not None
 
-    With no routine in this session, saved progress is picked up (the session may have timed
-    out); with none saved, the answer says so and what to try instead.
-    """
 
-    intents = (*NAVIGATION, "ReadyIntent")
+class NextHandler(Handler):
+    """ "Next" (or "ready") at any step, in any session; while waiting for the fetch, "next" and
+    "ready" are ReadyHandler's."""
 
-    def can_handle(self, handler_input: HandlerInput) -> bool:
-        if not super().can_handle(handler_input):
-            return False
-        state = seen_state(handler_input)
-        waiting = state.pending == READY and state.routine is not None
-        # "next" and "ready" while waiting for the fetch belong to ReadyHandler.
-        return not (waiting and meaning_name(handler_input) in (NEXT, "ReadyIntent"))
+    intents = (NEXT, "ReadyIntent")
+
+    def accepts(self, state: State) -> bool:
+        return not waiting_for_ready(state)
 
     def respond(self, turn: Turn) -> None:
-        intent = meaning_name(turn.hi)
-        state = turn.state
-        if intent == PREVIOUS and state.pending == ASPECT and state.region:
-            # "Back" answering "which part of your knee?" can reach Alexa's PreviousIntent.
-            region = turn.cat.regions[state.region]
-            if "back" in region.aspects:
-                outcome = resolve_place(
-                    turn.cat, Heard(id=region.id), Heard(id="back"), Heard(id=state.side)
-                )
-                answer_outcome(turn, outcome)
-                return
-        if state.pending == READY and state.routine is not None:
-            # Waiting for the fetch: repeat says it again, anything else starts at step one.
-            if intent == REPEAT:
-                reask(turn)
-            else:
-                move(turn, 0, flow=True)
+        navigate(turn, meaning_name(turn.handler_input))
+
+
+class NavigationHandler(Handler):
+    """Go back, repeat, start over: at any step, in any session."""
+
+    intents = (PREVIOUS, REPEAT, START_OVER)
+
+    def respond(self, turn: Turn) -> None:
+        navigate(turn, meaning_name(turn.handler_input))
+
+
+def navigate(turn: Turn, intent: str) -> None:
+    """Next, go back, repeat, start over. With no routine in this session, saved progress is
+    picked up (the session may have timed out); with none saved, the answer says so and what to
+    try instead."""
+    state = turn.state
+    if intent == PREVIOUS and state.pending == ASPECT and state.region:
+        # "Back" answering "which part of your knee?" can reach Alexa's PreviousIntent.
+        region = turn.cat.regions[state.region]
+        if "back" in region.aspects:
+            outcome = resolve_place(
+                turn.cat, Heard(id=region.id), Heard(id="back"), Heard(id=state.side)
+            )
+            ask_stage.answer_outcome(turn, outcome)
             return
-        if not running(state):
-            if intent == REPEAT and reask(turn):
-                return
-            progress = valid_progress(turn, turn.memory.saved.progress)
-            if progress is None:
-                turn.say("no_routine")
-                turn.ask("ask_region_short")
-                return
-            if not state.screened:
-                resume_routine(turn, progress)
-                return
-            state.routine = progress
-            state.muscles = progress.muscles or [progress.muscle]
-        routine = state.routine
-        assert routine is not None
-        if intent in (NEXT, "ReadyIntent"):
-            total = len(routine_content(turn, routine).steps)
-            if routine.step >= total - 1:
-                turn.say("was_last_step")
-                if not reask(turn):
-                    offer_next_muscle(turn, after=routine.muscle)
-                return
-            move(turn, routine.step + 1, flow=True)
-        elif intent == PREVIOUS:
-            move(turn, routine.step - 1)
-        elif intent == START_OVER:
-            move(turn, 0, flow=True)
+    if state.pending == READY and state.routine is not None:
+        # Waiting for the fetch: repeat says it again, anything else starts at step one.
+        if intent == REPEAT:
+            questions.reask(turn)
         else:
-            move(turn, routine.step)
+            move(turn, 0, flow=True)
+        return
+    if not running(state):
+        if intent == REPEAT and questions.reask(turn):
+            return
+        progress = valid_progress(turn, turn.memory.saved.progress)
+        if progress is None:
+            turn.say("no_routine")
+            turn.ask("ask_region_short")
+            return
+        if not state.screened:
+            resume_routine(turn, progress)
+            return
+        state.routine = progress
+        state.muscles = progress.muscles or [progress.muscle]
+    routine = state.routine
+    assert routine is not None
+    if intent in (NEXT, "ReadyIntent"):
+        total = len(routine_content(turn, routine).steps)
+        if routine.step >= total - 1:
+            turn.say("was_last_step")
+            if not questions.reask(turn):
+                offer_next_muscle(turn, after=routine.muscle)
+            return
+        move(turn, routine.step + 1, flow=True)
+    elif intent == PREVIOUS:
+        move(turn, routine.step - 1)
+    elif intent == START_OVER:
+        move(turn, 0, flow=True)
+    else:
+        move(turn, routine.step)
 
 
 class PauseHandler(Handler):
@@ -259,6 +478,7 @@ class RoutineFallbackHandler(Handler):
 HANDLERS: tuple[Handler, ...] = (
     RoutineHandler(),
     ReadyHandler(),
+    NextHandler(),
     NavigationHandler(),
     PauseHandler(),
     ResumeHandler(),
@@ -269,4 +489,4 @@ HANDLERS: tuple[Handler, ...] = (
     RoutineFallbackHandler(),
 )
 
-__all__ = ["HANDLERS", "see_pt_and_close"]
+__all__ = ["HANDLERS"]

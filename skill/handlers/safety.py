@@ -3,11 +3,39 @@
 from __future__ import annotations
 
 from skill.content import RedFlag
-from skill.handlers.actions import after_screen, answer_outcome
+from skill.handlers import ask as ask_stage
+from skill.handlers import routine as routine_stage
 from skill.handlers.base import Handler, Turn
 from skill.resolve import NOTHING, Heard, match_word, resolve_place, vocabulary
 from skill.speech import text
 from skill.state import RED_FLAG, SCREEN, WORSE_SCREEN, State
+
+
+def ask_screen(turn: Turn) -> None:
+    """The red-flag screen, asked in every session before any pressure, with the questions the
+    routine's muscle calls for (clot risks before calf work, nerve signs before the glutes...)."""
+    routine = turn.state.routine
+    assert routine is not None
+    screen = turn.cat.safety.screen
+    turn.say("screen_intro")
+    turn.add(text(screen.question))
+    for extra in screen.extras_for(routine.muscle):
+        turn.add(text(extra.question))
+    turn.ask("screen_short")
+    turn.state.ask(SCREEN)
+
+
+def after_screen(turn: Turn) -> None:
+    """A clear screen: the cautions, then what to fetch, or the step a resumed routine is at."""
+    routine = turn.state.routine
+    assert routine is not None
+    turn.state.screened = True
+    turn.say("screen_clear")
+    turn.add(text(turn.cat.safety.screen.caution.text))
+    if routine.started:
+        routine_stage.speak_step(turn, announce_resume=True)
+    else:
+        routine_stage.fetch(turn)
 
 
 def red_flag_for(turn: Turn) -> RedFlag | None:
@@ -88,7 +116,7 @@ class SymptomHandler(Handler):
         region, side = turn.heard("region"), turn.heard("side")
         if region.empty:
             region = Heard(text=turn.heard("symptom").text)
-        answer_outcome(turn, resolve_place(turn.cat, region, NOTHING, side))
+        ask_stage.answer_outcome(turn, resolve_place(turn.cat, region, NOTHING, side))
 
 
 class RedFlagUnclearHandler(Handler):

@@ -10,15 +10,9 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import get_request_type
 from ask_sdk_model import Response
 
-from skill.handlers.actions import (
-    ask_follow_up,
-    carry_on,
-    due_place,
-    offer_resume,
-    reask,
-    routine_content,
-    valid_progress,
-)
+from skill.handlers import follow as follow_stage
+from skill.handlers import questions
+from skill.handlers import routine as routine_stage
 from skill.handlers.base import Handler, Turn, meaning_name
 from skill.handlers.system import CONVERSATION_TYPES, cannot_fulfill, silence, turn_free_words
 from skill.resolve import match_word, vocabulary
@@ -33,7 +27,7 @@ from skill.state import (
     RED_FLAG,
     REGION,
     SCREEN,
-    Routine,
+    Progress,
     State,
     load_state,
 )
@@ -49,17 +43,17 @@ class LaunchHandler(Handler):
 
     def respond(self, turn: Turn) -> None:
         saved = turn.memory.saved
-        progress = valid_progress(turn, saved.progress)
+        progress = routine_stage.valid_progress(turn, saved.progress)
         if progress is not None:
             turn.say("welcome_back")
-            offer_resume(turn, progress)
+            routine_stage.offer_resume(turn, progress)
             return
-        place = due_place(turn)
+        place = follow_stage.due_place(turn)
         if place is not None:
             place.asked = turn.today  # asked once: not again until another routine is done
             turn.memory.update(history=saved.history)
             turn.say("welcome_back")
-            ask_follow_up(turn, place)
+            follow_stage.ask_follow_up(turn, place)
             return
         if saved.known:
             turn.say("welcome_back")
@@ -92,7 +86,7 @@ class AboutHandler(Handler):
         else:
             turn.add(text(topic.text))
             turn.card(topic.text, title=topic.name.capitalize())
-        carry_on(turn)
+        questions.carry_on(turn)
 
 
 class HelpHandler(Handler):
@@ -105,7 +99,7 @@ class HelpHandler(Handler):
         pending = state.pending
         routine = state.routine
         if routine is not None and routine.started and pending is None:
-            total = len(routine_content(turn, routine).steps)
+            total = len(routine_stage.routine_content(turn, routine).steps)
             turn.say("help_routine", number=routine.step + 1, total=total)
             turn.ask("step_reprompt")
             return
@@ -115,12 +109,12 @@ class HelpHandler(Handler):
             turn.say("help_yes_no")
         else:
             turn.say("help_general")
-        if not reask(turn):
+        if not questions.reask(turn):
             turn.ask("ask_region_short")
             state.ask(REGION)
 
 
-def place_to_keep(state: State) -> Routine | None:
+def place_to_keep(state: State) -> Progress | None:
     """The routine whose place is worth keeping, if any. Not one before the safety screen was
     answered, and not one already finished: after its last step the skill asks about the other
     side or the next muscle, and a place kept there would offer "step 6 of 6" again."""
@@ -166,7 +160,7 @@ class StrayYesNoHandler(Otherwise):
     """ "Yes" or "no" with no question pending."""
 
     def respond(self, turn: Turn) -> None:
-        if reask(turn):
+        if questions.reask(turn):
             return
         routine = turn.state.routine
         if routine is not None and routine.started:
@@ -184,16 +178,16 @@ class FallbackHandler(Otherwise):
 
     def respond(self, turn: Turn) -> None:
         state = turn.state
-        state.misses += 1
-        misses = state.misses
+        misses = state.misses + 1  # turns in a row not understood, this one included
         if misses > 2:
+            state.misses = misses
             turn.say("give_up")
             return
         turn.say("fallback")
-        if not reask(turn):
+        if not questions.reask(turn):
             turn.ask("ask_region_short")
             state.ask(REGION)
-        state.misses = misses
+        state.misses = misses  # asked again, and still counting
 
 
 class UnknownIntentHandler(Handler):
@@ -210,7 +204,7 @@ class UnknownIntentHandler(Handler):
 
     def respond(self, turn: Turn) -> None:
         turn.say("fallback")
-        if not reask(turn):
+        if not questions.reask(turn):
             turn.ask("ask_region_short")
             turn.state.ask(REGION)
 

@@ -51,12 +51,9 @@ def check(args: argparse.Namespace) -> int:
             why = compiled.stale(directory)
             if why:
                 problems.append(f"{compiled.ARTIFACT}: {why}")
-        import importlib.util
+        from tpcoach import model
 
-        if importlib.util.find_spec("skill.model") is not None:
-            # The interaction-model checks (skill/model.py) run when that module is present.
-            model = importlib.import_module("skill.model")
-            problems.extend(model.check_model(cat, Path(args.model)))
+        problems.extend(model.check_model(cat, Path(args.model)))
     for p in problems:
         print(p, file=sys.stderr)
     if problems:
@@ -81,7 +78,8 @@ def build_model(args: argparse.Namespace) -> int:
         for p in exc.problems:
             print(f"{directory / p.file}:{p.line}: {p.message}", file=sys.stderr)
         return 1
-    model = importlib.import_module("skill.model")
+    from tpcoach import model
+
     try:
         endpoint = model.endpoint(args.endpoint, args.certificate) if args.endpoint else None
     except ValueError as exc:
@@ -117,11 +115,11 @@ def serve(args: argparse.Namespace) -> int:
 
 
 def chat(args: argparse.Namespace) -> int:
-    return int(importlib.import_module("skill.chat").chat(args))
+    return int(importlib.import_module("tpcoach.chat").chat(args))
 
 
 def say(args: argparse.Namespace) -> int:
-    return int(importlib.import_module("skill.chat").say(args))
+    return int(importlib.import_module("tpcoach.chat").say(args))
 
 
 def _talk_options(p: argparse.ArgumentParser) -> None:
@@ -145,7 +143,7 @@ def _talk_options(p: argparse.ArgumentParser) -> None:
 def gallery(args: argparse.Namespace) -> int:
     """Write the screens and icons as SVG and PNG to docs/gallery (and the icons' PNGs to the
     skill package with --icons)."""
-    module = importlib.import_module("skill.gallery")
+    module = importlib.import_module("tpcoach.gallery")
     assets = module.ASSETS if args.icons else None
     for path in module.write_gallery(Path(args.out), assets):
         print(f"wrote {path}")

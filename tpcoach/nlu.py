@@ -49,7 +49,8 @@ from typing import Any, Literal
 
 from rapidfuzz import fuzz, process, utils
 
-from skill.local import LOCAL_SKILL_ID, SlotValue, intent_request, launch_request
+from skill.text import normal, words
+from tpcoach.local import LOCAL_SKILL_ID, SlotValue, intent_request, launch_request
 
 FALLBACK = "AMAZON.FallbackIntent"
 DEFAULT_INVOCATION = "trigger point coach"
@@ -82,16 +83,6 @@ MIN_UNRESOLVED_WORDS = (
 CLOSEST = 3  # how many samples a Fallback names
 
 Kind = Literal["launch", "intent", "end"]
-
-
-def words(text: str) -> list[str]:
-    """Lower-case words: punctuation other than apostrophes is a word break."""
-    text = text.lower().replace("\u2019", "'").replace("\u2018", "'")
-    return [w.strip("'") for w in re.sub(r"[^\w\s']", " ", text).split() if w.strip("'")]
-
-
-def normal(text: str) -> str:
-    return " ".join(words(text))
 
 
 # --------------------------------------------------------------------------- the compiled model

@@ -1,7 +1,7 @@
 """``tpcoach chat`` and ``tpcoach say``: the skill in a terminal, as a device would talk to it.
 
-A typed line goes through :mod:`skill.nlu` (the interaction model) to a real request envelope,
-which :class:`skill.local.Client` sends with the session of the previous turn, to the skill in
+A typed line goes through :mod:`tpcoach.nlu` (the interaction model) to a real request envelope,
+which :class:`tpcoach.local.Client` sends with the session of the previous turn, to the skill in
 this process (with the embedded store) or to a running endpoint (``--url``). The answer is
 printed as plain text; each timed hold in it (the SSML breaks between the cues) is shown as
 ``[holding: N s]`` and waited out, unless ``--fast``.
@@ -25,9 +25,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-from skill.local import Client, Envelope, Transport, ended, in_process, speech_of
-from skill.nlu import Model, Understanding
-from skill.speech import plain
+from skill.text import plain
+from tpcoach.local import Client, Envelope, Transport, ended, in_process, speech_of
+from tpcoach.nlu import Model, Understanding
 
 Exchange = tuple[Envelope, Envelope]  # (request envelope, response envelope)
 
@@ -79,9 +79,9 @@ def open_transport(url: str | None, store: str | None, skill_id: str | None = No
     if url:
         return http_transport(url)
     from skill.app import build_skill_builder
-    from skill.stores import open_store, store_url_from_env
+    from skill.stores import local_store_url, open_store
 
-    return in_process(build_skill_builder(open_store(store or store_url_from_env()), skill_id))
+    return in_process(build_skill_builder(open_store(store or local_store_url()), skill_id))
 
 
 # --------------------------------------------------------------------------- one utterance
@@ -415,7 +415,7 @@ def _client(args: Any) -> Client:
 
 
 def _model(args: Any) -> Model:
-    from skill.nlu import load_model
+    from tpcoach.nlu import load_model
 
     return load_model(args.model, locale=args.locale)
 

@@ -12,8 +12,9 @@ import subprocess
 from pathlib import Path
 
 from skill.content import Catalogue, Geometry, catalogue, geometry
-from skill.screens import Screen, icon_svg, response_text, screen_for, svg
-from skill.state import Routine, State
+from skill.screens import Screen, response_text, screen_for
+from skill.state import Progress, State
+from tpcoach.svg import icon_svg, svg
 
 ROOT = Path(__file__).resolve().parent.parent
 GALLERY = ROOT / "docs" / "gallery"
@@ -44,14 +45,14 @@ def sample_screens(cat: Catalogue, geo: Geometry) -> dict[str, Screen]:
             screens[f"{muscle}-{side}-answer"] = answer
             for label, index in (("step", 0), ("hold", hold_at)):
                 state = State(side=side, muscles=ranked)
-                state.routine = Routine(muscle, equipment, side, step=index, started=True)
+                state.routine = Progress(muscle, equipment, side, step=index, started=True)
                 seconds = routine.steps[index].seconds
                 spoken = response_text(cat, "hold_start", seconds=seconds) if seconds else ""
                 screen = screen_for(cat, geo, state, [f"step:{muscle}:{index + 1}"], spoken)
                 assert screen is not None
                 screens[f"{muscle}-{side}-{label}"] = screen
     state = State(side="left")
-    state.routine = Routine("tfl", "lacrosse_ball", "left", step=2, started=True)
+    state.routine = Progress("tfl", "lacrosse_ball", "left", step=2, started=True)
     paused = screen_for(cat, geo, state, ["paused"], "")
     assert paused is not None
     screens["tfl-left-paused"] = paused

@@ -1,0 +1,343 @@
+"""What the content is read into: immutable records (skill/records.py), and the words of the
+content files' own vocabulary (the aspects, likelihoods and step kinds a file may name).
+
+Nothing here reads a file: the builders (skill/content/builders/) make these objects, and
+skill/compiled.py stores and restores them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from skill.records import record
+
+FILES = (
+    "regions.yaml",
+    "muscles.yaml",
+    "routines.yaml",
+    "safety.yaml",
+    "responses.yaml",
+    "utterances.yaml",
+)
+LOCALES = ("en-US", "en-GB", "en-CA", "en-AU", "en-IN")
+# The built-in intents whose phrasings utterances.yaml lists under answers.
+BUILT_IN_ANSWERS = (
+    "AMAZON.YesIntent",
+    "AMAZON.NoIntent",
+    "AMAZON.NextIntent",
+    "AMAZON.PreviousIntent",
+    "AMAZON.RepeatIntent",
+    "AMAZON.StartOverIntent",
+    "AMAZON.PauseIntent",
+    "AMAZON.ResumeIntent",
+    "AMAZON.HelpIntent",
+    "AMAZON.StopIntent",
+    "AMAZON.CancelIntent",
+    "AMAZON.NavigateHomeIntent",
+)
+# Meanings the backend reads inside a sentence, beside the built-ins.
+MEANINGS = (
+    "ready",
+    "unsure",
+    "more",
+    "see_pt",
+    "switch",
+    "routine",
+    *("better", "same", "worse", "gone"),  # answers to "is it better, the same, or worse?"
+    "progress",  # "how am I doing"
+    "forget",  # "forget me", "delete my data"
+)
+# The answers to the follow-up question, as kept in a user's history.
+CHANGES = ("better", "same", "worse", "gone")
+
+ASPECT_IDS = ("front", "back", "outside", "inside", "deep", "top", "bottom")
+ANY_ASPECT = "any"
+LIKELIHOODS = ("most_common", "common", "less_common")
+STEP_KINDS = ("setup", "find", "pressure", "hold", "move", "finish")
+# Steps that need no decision from the runner, and so may flow on to the next step after a
+# pause (``flow: seconds``) instead of waiting for "next": getting into position, adding weight.
+FLOW_KINDS = ("setup", "pressure")
+MAX_FLOW_SECONDS = 10  # one SSML break
+STEP_PLACEHOLDERS = frozenset({"your", "other", "equipment"})
+ADVICE_PLACEHOLDERS = frozenset({"emergency", "urgent"})
+NEEDS = ("floor", "wall", "chair")
+
+
+@record
+class Source:
+    id: str
+    title: str
+
+
+@record
+class Aspect:
+    id: str
+    name: str
+    words: tuple[str, ...]
+
+
+@record
+class Side:
+    id: str
+    words: tuple[str, ...]
+
+
+@record
+class Equipment:
+    id: str
+    name: str
+    words: tuple[str, ...]
+
+
+@record
+class RankedMuscle:
+    muscle: str
+    likelihood: str
+    source: str
+
+
+@record
+class Location:
+    region: str
+    aspect: str
+    words: tuple[str, ...]
+    muscles: tuple[RankedMuscle, ...]
+    note: str | None = None
+
+
+@record
+class Region:
+    id: str
+    name: str
+    words: tuple[str, ...]
+    aspects: tuple[str, ...]
+    question_aspects: bool
+    locations: Mapping[str, Location]
+
+    @property
+    def single_location(self) -> Location | None:
+        """The location to use when no aspect is asked about."""
+        if ANY_ASPECT in self.locations:
+            return self.locations[ANY_ASPECT]
+        if len(self.locations) == 1:
+            return next(iter(self.locations.values()))
+        return None
+
+
+@record
+class Condition:
+    id: str
+    name: str
+    words: tuple[str, ...]
+    region: str
+    aspect: str
+    source: str
+    # said before the answer, where the name may mean more than knots ("sciatica": a nerve)
+    first: Sourced | None = None
+
+
+@record
+class NoPressure:
+    reason: str
+    alternative: str
+    source: str
+
+
+@record
+class Muscle:
+    id: str
+    name: str
+    full_name: str | None
+    words: tuple[str, ...]
+    refers: str
+    source: str
+    routines: tuple[str, ...]
+    no_pressure: NoPressure | None
+    more: str | None = None  # the rest of what the source says: "tell me more", the card
+
+    @property
+    def referral(self) -> str:
+        """Everything about where its knots send pain, to read."""
+        return f"{self.refers} {self.more}" if self.more else self.refers
+
+
+@record
+class Step:
+    kind: str
+    text: str
+    seconds: int | None = None
+    reps: int | None = None
+    flow: int | None = None  # seconds of pause, then the next step follows without a "next"
+
+
+@record
+class Routine:
+    muscle: str
+    equipment: str
+    avoid: tuple[str, ...]
+    source: str
+    steps: tuple[Step, ...]
+    needs: tuple[str, ...] = ("floor",)  # besides the ball or roller: floor, wall, chair
+
+
+@record
+class Range:
+    min: int
+    max: int
+    source: str | None
+
+    def __contains__(self, value: object) -> bool:
+        return isinstance(value, int) and self.min <= value <= self.max
+
+
+@record
+class RedFlag:
+    id: str
+    words: tuple[str, ...]
+    advice: str
+    source: str
+    # Signs found inside a sentence, often said in parts with other words between ("lost ...
+    # weight": "lost a heap of weight"): each a tuple of phrases, found in order, close
+    # together. Unlike ``words`` they get no lead intent: they are not said first.
+    near: tuple[tuple[str, ...], ...] = ()
+
+
+@record
+class Caution:
+    id: str
+    text: str
+    source: str
+
+
+@record
+class AvoidZone:
+    id: str
+    name: str
+    why: str
+    source: str
+
+
+@record
+class Sourced:
+    text: str
+    source: str
+
+
+@record
+class ScreenExtra:
+    """One more question for the screen before work on some muscles, and the flag a yes means."""
+
+    id: str
+    question: str
+    flag: str
+    muscles: frozenset[str]
+    source: str
+
+
+@record
+class Screen:
+    """The yes/no question before each routine session, and the caution said after a no."""
+
+    question: str
+    caution: Sourced
+    source: str
+    extra: tuple[ScreenExtra, ...] = ()
+
+    def extras_for(self, muscle: str) -> tuple[ScreenExtra, ...]:
+        return tuple(e for e in self.extra if muscle in e.muscles)
+
+
+@record
+class FollowUp:
+    """When a runner's "no change" means it is time to see a physical therapist, what to say
+    about keeping going, and why a physical therapist (``safety.yaml``: follow_up)."""
+
+    no_change_days: int  # "the same" this long after the first session without a change
+    no_change_sessions: int  # or after this many sessions without a change
+    summary_days: int  # the weeks "how am I doing" looks back over
+    source: str
+    keep_going: Sourced
+    see_pt: Sourced
+
+
+@record
+class Safety:
+    screen: Screen
+    red_flags: tuple[RedFlag, ...]
+    cautions: tuple[Caution, ...]
+    avoid_zones: Mapping[str, AvoidZone]
+    see_pt: Sourced
+    disclaimer: Sourced
+    numbers: Mapping[str, Mapping[str, str]]  # locale -> {emergency, urgent}
+    not_signs: tuple[str, ...]
+    follow_up: FollowUp
+    # words that may stand between a sign's words ("can't really walk")
+    soft_words: frozenset[str] = frozenset()
+
+
+@record
+class Response:
+    key: str
+    fields: frozenset[str]
+    variants: tuple[str, ...]
+
+
+@record
+class Topic:
+    """A question about trigger points themselves: "what is a trigger point"."""
+
+    id: str
+    name: str
+    words: tuple[str, ...]
+    text: str
+    source: str
+
+
+@record
+class Language:
+    """What the skill hears around the content's own words (``utterances.yaml``)."""
+
+    launch: tuple[str, ...]
+    one_shot: tuple[str, ...]
+    connectors: tuple[str, ...]
+    exit: tuple[str, ...]
+    wake: tuple[str, ...]
+    leading_fillers: tuple[str, ...]
+    trailing_fillers: tuple[str, ...]
+    within_fillers: frozenset[str]
+    openers: tuple[str, ...]
+    second_words: tuple[str, ...]
+    whole_only: frozenset[str]  # first words of answers heard only as the whole answer
+    answers: Mapping[str, tuple[str, ...]]  # built-in intent -> phrasings
+    meanings: Mapping[str, tuple[str, ...]]  # ready, unsure, more, ... -> phrasings
+    out_of_domain: tuple[str, ...]
+    body_words: Mapping[str, tuple[str, ...]]  # "leg" -> region ids to offer
+    locale_say: Mapping[str, Mapping[str, str]]  # locale -> spoken word -> the locale's word
+    # Typed sample templates (``typed``): fill name -> phrases, and the templates of TellIntent
+    # and RoutineIntent; `tpcoach build-model` fills and filters them.
+    typed_fills: Mapping[str, tuple[str, ...]]
+    typed_tell: tuple[str, ...]
+    typed_routine: tuple[str, ...]
+    locale_hear: Mapping[str, tuple[str, ...]]  # locale -> its own typed TellIntent templates
+
+
+@record(eq=False)  # hashed by identity: one catalogue per load
+class Catalogue:
+    """Everything the skill knows and says, read once from ``content/``."""
+
+    sources: Mapping[str, Source]
+    aspects: Mapping[str, Aspect]
+    sides: Mapping[str, Side]
+    equipment: Mapping[str, Equipment]
+    regions: Mapping[str, Region]
+    conditions: Mapping[str, Condition]
+    muscles: Mapping[str, Muscle]
+    routines: Mapping[tuple[str, str], Routine]
+    ranges: Mapping[str, Range]
+    safety: Safety
+    responses: Mapping[str, Response]
+    topics: Mapping[str, Topic]
+    language: Language
+
+    def routine(self, muscle: str, equipment: str) -> Routine | None:
+        return self.routines.get((muscle, equipment))
