@@ -20,14 +20,17 @@ Nothing here knows about Alexa; like :mod:`skill.resolve`, it is the domain.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from functools import cache
 from types import MappingProxyType
 
 from skill.content import Catalogue
+from skill.phrases import find as _find
+from skill.phrases import spans as _spans
+from skill.phrases import tokens
 from skill.records import record
 from skill.resolve import NOTHING, Heard, vocabulary
-from skill.text import normalise
+from skill.signs import NEGATORS, body_firsts, negated, red_flags_in
 
 TELL = "TellIntent"
 WORDS_SLOT = "words"
@@ -56,31 +59,8 @@ OWN_INTENTS = {**CHANGE_INTENTS, "progress": PROGRESS, "forget": FORGET}
 ANSWER_MEANINGS = ("ready", "unsure", "more", "see_pt", *OWN_INTENTS)
 FOLLOW_UP = "follow_up"  # the pending question (skill.state.FOLLOW_UP)
 
+
 # Words that undo a sign said after them ("no swelling", "it isn't numb").
-NEGATORS = frozenset(
-    {
-        "no", "not", "isn't", "aren't", "wasn't", "weren't", "without", "never", "don't",
-        "doesn't", "didn't", "haven't", "hasn't", "hadn't", "nothing", "none", "zero", "nor",
-    }
-)  # fmt: skip
-NEGATION_REACH = 3  # a negator this many words before a sign undoes it
-# Words a negation reaches across without counting them: "no swelling or tingling at all".
-NEGATION_GLUE = frozenset(
-    {"or", "nor", "and", "any", "having", "have", "got", "signs", "sign", "of", "a", "real",
-     "much", "kind", "sort", "like", "\x00"}
-)  # fmt: skip
-# After an answering "no", the start of a statement: what follows is not negated.
-ANSWER_THEN = frozenset(
-    {"way", "i", "i'm", "i've", "i'd", "it", "it's", "my", "me", "the", "we", "but", "and", "so",
-     "thanks", "worries", "problem", "actually", "because", "cause", "though", "that's", "this"}
-)  # fmt: skip
-# Contractions that are words of their own: their "'s" is not a possessive.
-KEEP_S = frozenset(
-    {"it's", "that's", "there's", "what's", "let's", "he's", "she's", "who's", "how's", "where's",
-     "here's"}
-)  # fmt: skip
-
-
 @record
 class Meaning:
     """What a request means to the handlers: an intent name and its slots, as heard."""
@@ -96,114 +76,13 @@ class Meaning:
 # --------------------------------------------------------------------------- words
 
 
-def tokens(text: str, body: frozenset[str] = frozenset()) -> list[str]:
-    """Normalised words, with possessives dropped ("calf's" → "calf") and "me" as "my" before a
-    word in ``body`` ("me hammy", not "wakes me up")."""
-    out = []
-    for t in normalise(text).split():
-        if t.endswith("'s") and t not in KEEP_S:
-            t = t[:-2]
-        out.append(t)
-    return [
-        "my" if t == "me" and i + 1 < len(out) and out[i + 1] in body else t
-        for i, t in enumerate(out)
-    ]
-
-
-def _find(toks: list[str], phrase: tuple[str, ...], start: int = 0) -> int:
-    n = len(phrase)
-    for i in range(start, len(toks) - n + 1):
-        if tuple(toks[i : i + n]) == phrase:
-            return i
-    return -1
-
-
-def _spans(toks: list[str], words: Iterable[str]) -> list[tuple[int, int, str]]:
-    """Every (start, end, word) of ``words`` in ``toks``, longest first, never overlapping."""
-    index = _index(words)
-    found = []
-    for i, t in enumerate(toks):
-        for phrase, w in index.get(t, ()):
-            if tuple(toks[i : i + len(phrase)]) == phrase:
-                found.append((-len(phrase), w, i))
-    taken = [False] * len(toks)
-    out: list[tuple[int, int, str]] = []
-    for minus_len, w, i in sorted(found):
-        j = i - minus_len
-        if not any(taken[i:j]):
-            out.append((i, j, w))
-            for k in range(i, j):
-                taken[k] = True
-    return sorted(out)
-
-
-def _occurrences(toks: list[str], words: Iterable[str]) -> list[tuple[int, int, str]]:
-    """Every (start, end, word) of ``words`` in ``toks``, overlaps included."""
-    index = _index(words)
-    return [
-        (i, i + len(phrase), w)
-        for i, t in enumerate(toks)
-        for phrase, w in index.get(t, ())
-        if tuple(toks[i : i + len(phrase)]) == phrase
-    ]
-
-
-_Index = dict[str, list[tuple[tuple[str, ...], str]]]
-# Phrase indexes of the word lists read here (the lexicon's, the vocabulary's and the content's,
-# all built once and never changed), by identity. The list is kept beside its index, so its id
-# cannot be reused while the entry is here.
-_INDEXES: dict[int, tuple[object, _Index]] = {}
-_MAX_INDEXES = 256
-
-
-def _index(words: Iterable[str]) -> _Index:
-    """First word → (phrase, word) of every phrase in ``words``."""
-    cached = _INDEXES.get(id(words))
-    if cached is not None and cached[0] is words:
-        return cached[1]
-    index: _Index = {}
-    for w in set(words):
-        phrase = tuple(w.split())
-        if phrase:
-            index.setdefault(phrase[0], []).append((phrase, w))
-    if len(_INDEXES) < _MAX_INDEXES:
-        _INDEXES[id(words)] = (words, index)
-    return index
-
-
-def _negated(toks: list[str], start: int) -> bool:
-    """Whether a negator stands just before ``toks[start]``: within :data:`NEGATION_REACH`
-    words, not counting the glue of a list ("not having any swelling or tingling"), and with
-    no "but" between. A "no" that answers and then says something ("no, my calf is swollen",
-    "no way, I fell") negates nothing."""
-    counted = 0
-    for k in range(start - 1, max(-1, start - 3 * NEGATION_REACH - 1), -1):
-        t = toks[k]
-        if t in ("but", "though", "although", "except"):
-            return False
-        if t in NEGATORS:
-            after = toks[k + 1] if k + 1 < len(toks) else ""
-            return not (t in ("no", "none") and k + 1 < start and after in ANSWER_THEN)
-        if t not in NEGATION_GLUE:
-            counted += 1
-            if counted >= NEGATION_REACH:
-                return False
-    return False
-
-
 # --------------------------------------------------------------------------- vocabularies
-
-
-NearSigns = Mapping[str, tuple[tuple[tuple[tuple[str, ...], ...], str], ...]]
 
 
 @record
 class Lexicon:
     """Phrase → meaning maps for reading sentences, built once per catalogue."""
 
-    red_flags: Mapping[str, str]  # sign phrase -> red flag id
-    near: NearSigns  # first word → (the phrases said in order and close, red flag id)
-    not_signs: tuple[str, ...]  # phrases that hold a sign word but are no sign ("warm up")
     answers: Mapping[str, str]  # phrase -> meaning (a built-in intent, or a meaning key)
     switch: tuple[str, ...]
     routine: tuple[str, ...]
@@ -213,22 +92,9 @@ class Lexicon:
     trailing: tuple[tuple[str, ...], ...]
 
 
-def _near_index(cat: Catalogue) -> NearSigns:
-    index: dict[str, list[tuple[tuple[tuple[str, ...], ...], str]]] = {}
-    for flag in cat.safety.red_flags:
-        for parts in flag.near:
-            words = tuple(tuple(p.split()) for p in parts)
-            index.setdefault(words[0][0], []).append((words, flag.id))
-    return MappingProxyType({k: tuple(v) for k, v in index.items()})
-
-
 @cache
 def lexicon(cat: Catalogue) -> Lexicon:
     lang = cat.language
-    flags: dict[str, str] = {}
-    for flag in cat.safety.red_flags:
-        for w in flag.words:
-            flags.setdefault(w, flag.id)
     answers: dict[str, str] = {}
     for intent, phrases in lang.answers.items():
         for p in phrases:
@@ -237,18 +103,11 @@ def lexicon(cat: Catalogue) -> Lexicon:
         for p in lang.meanings.get(key, ()):
             answers.setdefault(p, key)
     return Lexicon(
-        red_flags=flags,
-        near=_near_index(cat),
-        not_signs=cat.safety.not_signs,
         answers=answers,
         switch=lang.meanings.get("switch", ()),
         routine=lang.meanings.get("routine", ()),
         fillers=lang.within_fillers,
-        body=frozenset(
-            w.split()[0]
-            for w in (*vocabulary(cat).places, *vocabulary(cat).muscles, *lang.body_words)
-            if w.split()
-        ),
+        body=body_firsts(cat),
         leading=tuple(
             tuple(f.split()) for f in sorted(lang.leading_fillers, key=len, reverse=True)
         ),
@@ -256,64 +115,6 @@ def lexicon(cat: Catalogue) -> Lexicon:
             tuple(f.split()) for f in sorted(lang.trailing_fillers, key=len, reverse=True)
         ),
     )
-
-
-def red_flags_in(cat: Catalogue, text: str) -> list[str]:
-    """The red flags whose signs are said in ``text`` (not negated), in the content's order."""
-    lex = lexicon(cat)
-    said = tokens(text, lex.body)
-    # The words as said, and again without the soft words that may stand inside a sign ("I
-    # can't really walk"): a sign found either way counts.
-    soft = cat.safety.soft_words
-    found: set[str] = set()
-    for toks in (said, [t for t in said if t not in soft]):
-        toks = list(toks)
-        # A sign counts unless a look-alike at least as long overlaps it: "catch my breath"
-        # is no sign, "can't catch my breath" is; "I fell asleep" holds no fall.
-        signs = _spans(toks, lex.red_flags)
-        look_alikes = _occurrences(toks, lex.not_signs)
-        kept = [
-            (i, j, w)
-            for i, j, w in signs
-            if not any(b - a >= j - i and a < j and i < b for a, b, _ in look_alikes)
-        ]
-        for a, b, _ in look_alikes:
-            if not any(i <= a and b <= j for i, j, _ in kept):
-                toks[a:b] = ["\x00"] * (b - a)
-        found |= {lex.red_flags[w] for i, _j, w in kept if not _negated(toks, i)}
-        found |= _said_near(toks, lex.near)
-    return [f.id for f in cat.safety.red_flags if f.id in found]
-
-
-NEAR_GAP = 5  # words that may stand between the parts of a near sign
-
-
-def _said_near(toks: list[str], near: NearSigns) -> set[str]:
-    """The red flags of near signs (``near``: first word → (parts as word tuples, flag id))
-    said in ``toks``: the parts in order, each within :data:`NEAR_GAP` words of the one
-    before, the first not negated."""
-    found: set[str] = set()
-
-    def at(i: int, phrase: tuple[str, ...]) -> bool:
-        return tuple(toks[i : i + len(phrase)]) == phrase
-
-    said = set(toks)
-    for start, first in enumerate(toks):
-        for parts, flag in near.get(first, ()):
-            if flag in found or not all(p[0] in said for p in parts[1:]):
-                continue
-            if not at(start, parts[0]) or _negated(toks, start):
-                continue
-            end = start + len(parts[0])
-            for phrase in parts[1:]:
-                window = range(end, min(len(toks), end + NEAR_GAP + 1))
-                nxt = next((k for k in window if at(k, phrase)), None)
-                if nxt is None:
-                    break
-                end = nxt + len(phrase)
-            else:
-                found.add(flag)
-    return found
 
 
 def _strip_edges(lex: Lexicon, toks: list[str]) -> list[str]:
@@ -428,7 +229,7 @@ def understand(cat: Catalogue, text: str, pending: str | None = None) -> Meaning
     # do it with my roller" asks for the roller.
     # "I haven't got a roller" asks for the other tool, when there is just one other.
     tools = _content(rest, vocab.equipment)
-    equipment = [e for e in tools if not _negated(toks, e[0])]
+    equipment = [e for e in tools if not negated(toks, e[0])]
     lacking = {e[2] for e in tools} - {e[2] for e in equipment}
     others = [t for t in cat.equipment if t not in lacking]
     if tools and not equipment and len(others) == 1:

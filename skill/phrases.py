@@ -1,0 +1,92 @@
+"""Phrases in a sentence's words: the matching that the readers of signs and of meanings share.
+
+A phrase list is indexed once by its first word (the lists are the content's and never change),
+so finding every phrase of a list in a sentence costs a lookup per word.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from skill.text import normalise
+
+# Contractions that are words of their own: their "'s" is not a possessive.
+KEEP_S = frozenset(
+    {"it's", "that's", "there's", "what's", "let's", "he's", "she's", "who's", "how's", "where's",
+     "here's"}
+)  # fmt: skip
+
+
+def tokens(text: str, body: frozenset[str] = frozenset()) -> list[str]:
+    """Normalised words, with possessives dropped ("calf's" → "calf") and "me" as "my" before a
+    word in ``body`` ("me hammy", not "wakes me up")."""
+    out = []
+    for t in normalise(text).split():
+        if t.endswith("'s") and t not in KEEP_S:
+            t = t[:-2]
+        out.append(t)
+    return [
+        "my" if t == "me" and i + 1 < len(out) and out[i + 1] in body else t
+        for i, t in enumerate(out)
+    ]
+
+
+def find(toks: list[str], phrase: tuple[str, ...], start: int = 0) -> int:
+    n = len(phrase)
+    for i in range(start, len(toks) - n + 1):
+        if tuple(toks[i : i + n]) == phrase:
+            return i
+    return -1
+
+
+def spans(toks: list[str], words: Iterable[str]) -> list[tuple[int, int, str]]:
+    """Every (start, end, word) of ``words`` in ``toks``, longest first, never overlapping."""
+    index = _index(words)
+    found = []
+    for i, t in enumerate(toks):
+        for phrase, w in index.get(t, ()):
+            if tuple(toks[i : i + len(phrase)]) == phrase:
+                found.append((-len(phrase), w, i))
+    taken = [False] * len(toks)
+    out: list[tuple[int, int, str]] = []
+    for minus_len, w, i in sorted(found):
+        j = i - minus_len
+        if not any(taken[i:j]):
+            out.append((i, j, w))
+            for k in range(i, j):
+                taken[k] = True
+    return sorted(out)
+
+
+def occurrences(toks: list[str], words: Iterable[str]) -> list[tuple[int, int, str]]:
+    """Every (start, end, word) of ``words`` in ``toks``, overlaps included."""
+    index = _index(words)
+    return [
+        (i, i + len(phrase), w)
+        for i, t in enumerate(toks)
+        for phrase, w in index.get(t, ())
+        if tuple(toks[i : i + len(phrase)]) == phrase
+    ]
+
+
+_Index = dict[str, list[tuple[tuple[str, ...], str]]]
+# Phrase indexes of the word lists read here (the lexicon's, the vocabulary's and the content's,
+# all built once and never changed), by identity. The list is kept beside its index, so its id
+# cannot be reused while the entry is here.
+_INDEXES: dict[int, tuple[object, _Index]] = {}
+_MAX_INDEXES = 256
+
+
+def _index(words: Iterable[str]) -> _Index:
+    """First word → (phrase, word) of every phrase in ``words``."""
+    cached = _INDEXES.get(id(words))
+    if cached is not None and cached[0] is words:
+        return cached[1]
+    index: _Index = {}
+    for w in set(words):
+        phrase = tuple(w.split())
+        if phrase:
+            index.setdefault(phrase[0], []).append((phrase, w))
+    if len(_INDEXES) < _MAX_INDEXES:
+        _INDEXES[id(words)] = (words, index)
+    return index

@@ -1,0 +1,162 @@
+"""Red-flag signs in what was said, before anything else is read.
+
+Every word of every request is read here first (:func:`skill.understand.understand` calls
+:func:`red_flags_in`), whatever the stage: a sign said inside an ordinary sentence ("my knee
+keeps giving way when I run") is the red flag. The lists are ``content/safety.yaml``'s:
+
+* ``words``: sign phrases found anywhere (a starred word stands for its forms, ``pop*``);
+* ``near``: signs said in parts, in order, a few words apart ("lost ... weight" hears "lost a
+  heap of weight");
+* ``not_signs``: look-alikes ("warm up", "I fell asleep"), each taking away any sign no longer
+  than itself, so "can't catch my breath" is still a sign though "catch my breath" is none;
+* ``soft_words``: words that may stand inside a sign ("I can't really walk").
+
+A negator just before a sign undoes it ("no swelling", "not having any swelling or tingling"),
+but not a "no" that answers and goes on ("no, my calf is swollen").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import cache
+from types import MappingProxyType
+
+from skill.content import Catalogue
+from skill.phrases import occurrences, spans, tokens
+from skill.records import record
+from skill.resolve import vocabulary
+
+NEGATORS = frozenset(
+    {
+        "no", "not", "isn't", "aren't", "wasn't", "weren't", "without", "never", "don't",
+        "doesn't", "didn't", "haven't", "hasn't", "hadn't", "nothing", "none", "zero", "nor",
+    }
+)  # fmt: skip
+NEGATION_REACH = 3  # a negator this many words before a sign undoes it
+# Words a negation reaches across without counting them: "no swelling or tingling at all".
+NEGATION_GLUE = frozenset(
+    {"or", "nor", "and", "any", "having", "have", "got", "signs", "sign", "of", "a", "real",
+     "much", "kind", "sort", "like", "\x00"}
+)  # fmt: skip
+# After an answering "no", the start of a statement: what follows is not negated.
+ANSWER_THEN = frozenset(
+    {"way", "i", "i'm", "i've", "i'd", "it", "it's", "my", "me", "the", "we", "but", "and", "so",
+     "thanks", "worries", "problem", "actually", "because", "cause", "though", "that's", "this"}
+)  # fmt: skip
+
+
+def negated(toks: list[str], start: int) -> bool:
+    """Whether a negator stands just before ``toks[start]``: within :data:`NEGATION_REACH`
+    words, not counting the glue of a list ("not having any swelling or tingling"), and with
+    no "but" between. A "no" that answers and then says something ("no, my calf is swollen",
+    "no way, I fell") negates nothing."""
+    counted = 0
+    for k in range(start - 1, max(-1, start - 3 * NEGATION_REACH - 1), -1):
+        t = toks[k]
+        if t in ("but", "though", "although", "except"):
+            return False
+        if t in NEGATORS:
+            after = toks[k + 1] if k + 1 < len(toks) else ""
+            return not (t in ("no", "none") and k + 1 < start and after in ANSWER_THEN)
+        if t not in NEGATION_GLUE:
+            counted += 1
+            if counted >= NEGATION_REACH:
+                return False
+    return False
+
+
+NearSigns = Mapping[str, tuple[tuple[tuple[tuple[str, ...], ...], str], ...]]
+
+
+@record
+class Signs:
+    """The sign lists of one catalogue, read once."""
+
+    red_flags: Mapping[str, str]  # sign phrase -> red flag id
+    near: NearSigns  # first word → (the phrases said in order and close, red flag id)
+    not_signs: tuple[str, ...]  # phrases that hold a sign word but are no sign ("warm up")
+    body: frozenset[str]  # first words of places and muscles ("me hammy" is "my hammy")
+
+
+@cache
+def body_firsts(cat: Catalogue) -> frozenset[str]:
+    """The first words of places, muscles and body words."""
+    vocab = vocabulary(cat)
+    words = (*vocab.places, *vocab.muscles, *cat.language.body_words)
+    return frozenset(w.split()[0] for w in words if w.split())
+
+
+def _near_index(cat: Catalogue) -> NearSigns:
+    index: dict[str, list[tuple[tuple[tuple[str, ...], ...], str]]] = {}
+    for flag in cat.safety.red_flags:
+        for parts in flag.near:
+            words = tuple(tuple(p.split()) for p in parts)
+            index.setdefault(words[0][0], []).append((words, flag.id))
+    return MappingProxyType({k: tuple(v) for k, v in index.items()})
+
+
+@cache
+def signs(cat: Catalogue) -> Signs:
+    flags: dict[str, str] = {}
+    for flag in cat.safety.red_flags:
+        for w in flag.words:
+            flags.setdefault(w, flag.id)
+    return Signs(flags, _near_index(cat), cat.safety.not_signs, body_firsts(cat))
+
+
+def red_flags_in(cat: Catalogue, text: str) -> list[str]:
+    """The red flags whose signs are said in ``text`` (not negated), in the content's order."""
+    lex = signs(cat)
+    said = tokens(text, lex.body)
+    # The words as said, and again without the soft words that may stand inside a sign ("I
+    # can't really walk"): a sign found either way counts.
+    soft = cat.safety.soft_words
+    found: set[str] = set()
+    for toks in (said, [t for t in said if t not in soft]):
+        toks = list(toks)
+        # A sign counts unless a look-alike at least as long overlaps it: "catch my breath"
+        # is no sign, "can't catch my breath" is; "I fell asleep" holds no fall.
+        found_signs = spans(toks, lex.red_flags)
+        look_alikes = occurrences(toks, lex.not_signs)
+        kept = [
+            (i, j, w)
+            for i, j, w in found_signs
+            if not any(b - a >= j - i and a < j and i < b for a, b, _ in look_alikes)
+        ]
+        for a, b, _ in look_alikes:
+            if not any(i <= a and b <= j for i, j, _ in kept):
+                toks[a:b] = ["\x00"] * (b - a)
+        found |= {lex.red_flags[w] for i, _j, w in kept if not negated(toks, i)}
+        found |= _said_near(toks, lex.near)
+    return [f.id for f in cat.safety.red_flags if f.id in found]
+
+
+NEAR_GAP = 5  # words that may stand between the parts of a near sign
+
+
+def _said_near(toks: list[str], near: NearSigns) -> set[str]:
+    """The red flags of near signs (``near``: first word → (parts as word tuples, flag id))
+    said in ``toks``: the parts in order, each within :data:`NEAR_GAP` words of the one
+    before, the first not negated."""
+    found: set[str] = set()
+
+    def at(i: int, phrase: tuple[str, ...]) -> bool:
+        return tuple(toks[i : i + len(phrase)]) == phrase
+
+    said = set(toks)
+    for start, first in enumerate(toks):
+        for parts, flag in near.get(first, ()):
+            if flag in found or not all(p[0] in said for p in parts[1:]):
+                continue
+            if not at(start, parts[0]) or negated(toks, start):
+                continue
+            end = start + len(parts[0])
+            for phrase in parts[1:]:
+                window = range(end, min(len(toks), end + NEAR_GAP + 1))
+                nxt = next((k for k in window if at(k, phrase)), None)
+                if nxt is None:
+                    break
+                end = nxt + len(phrase)
+            else:
+                found.add(flag)
+    return found
