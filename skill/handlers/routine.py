@@ -382,6 +382,11 @@ class PauseHandler(Handler):
 
     def respond(self, turn: Turn) -> None:
         routine = turn.state.routine
+        if routine is not None and turn.state.pending == READY:
+            # "hang on, I'm getting the ball": the fetch waits, the routine stays chosen
+            turn.say("take_your_time")
+            turn.ask("fetch_short")
+            return
         if routine is None or not routine.started:
             turn.say("nothing_to_pause")
             return
