@@ -115,9 +115,10 @@ def reask(turn: Turn) -> bool:
     return again is not None and again(turn)
 
 
-def carry_on(turn: Turn) -> None:
-    """After an aside (a topic, the summary, a "no" to forgetting): the question still open,
-    else the step of the routine under way, else where it hurts."""
+def carry_on(turn: Turn, otherwise: str = "anything_else") -> None:
+    """After an aside (a topic, the summary, a "no" to forgetting, a stray yes): the question
+    still open, else the step of the routine under way (a stray word must not lose the step),
+    else ``otherwise`` and where it hurts."""
     if reask(turn):
         return
     routine = turn.state.routine
@@ -125,6 +126,6 @@ def carry_on(turn: Turn) -> None:
         turn.say("routine_fallback", number=routine.step + 1)
         turn.ask("step_reprompt")
         return
-    turn.say("anything_else")
+    turn.say(otherwise)
     turn.ask("ask_region_short")
     turn.state.ask(REGION)

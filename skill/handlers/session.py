@@ -160,17 +160,7 @@ class StrayYesNoHandler(Otherwise):
     """ "Yes" or "no" with no question pending."""
 
     def respond(self, turn: Turn) -> None:
-        if questions.reask(turn):
-            return
-        routine = turn.state.routine
-        if routine is not None and routine.started:
-            # Mid-routine, a stray yes or no must not lose the step: say where we are.
-            turn.say("routine_fallback", number=routine.step + 1)
-            turn.ask("step_reprompt")
-            return
-        turn.say("stray_yes_no")
-        turn.ask("ask_region_short")
-        turn.state.ask(REGION)
+        questions.carry_on(turn, otherwise="stray_yes_no")
 
 
 class FallbackHandler(Otherwise):
