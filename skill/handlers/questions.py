@@ -115,10 +115,10 @@ def reask(turn: Turn) -> bool:
     return again is not None and again(turn)
 
 
-def carry_on(turn: Turn, otherwise: str = "anything_else") -> None:
+def carry_on(turn: Turn, *, stray: bool = False) -> None:
     """After an aside (a topic, the summary, a "no" to forgetting, a stray yes): the question
     still open, else the step of the routine under way (a stray word must not lose the step),
-    else ``otherwise`` and where it hurts."""
+    else where it hurts (after a ``stray`` yes or no, saying that nothing was asked)."""
     if reask(turn):
         return
     routine = turn.state.routine
@@ -126,6 +126,9 @@ def carry_on(turn: Turn, otherwise: str = "anything_else") -> None:
         turn.say("routine_fallback", number=routine.step + 1)
         turn.ask("step_reprompt")
         return
-    turn.say(otherwise)
+    if stray:
+        turn.say("stray_yes_no")
+    else:
+        turn.say("anything_else")
     turn.ask("ask_region_short")
     turn.state.ask(REGION)

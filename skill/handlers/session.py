@@ -160,7 +160,7 @@ class StrayYesNoHandler(Otherwise):
     """ "Yes" or "no" with no question pending."""
 
     def respond(self, turn: Turn) -> None:
-        questions.carry_on(turn, otherwise="stray_yes_no")
+        questions.carry_on(turn, stray=True)
 
 
 class FallbackHandler(Otherwise):
