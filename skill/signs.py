@@ -86,6 +86,36 @@ def body_firsts(cat: Catalogue) -> frozenset[str]:
     return frozenset(w.split()[0] for w in words if w.split())
 
 
+@cache
+def sign_openers(cat: Catalogue) -> tuple[str, ...]:
+    """Sentence openers that begin a sign of several words ("at night", "feels weak", "came off
+    my bike"). Alexa drops the opener of a sample it matched, so such a sentence reaches the
+    skill through :data:`SIGN_OPENER` without it, and the skill tries each of these before the
+    words it got (:func:`sign_after_opener`)."""
+    openers = cat.language.openers
+    firsts: set[str] = set()
+    for flag in cat.safety.red_flags:
+        starts = [*flag.words, *(parts[0] for parts in flag.near)]
+        firsts |= {w.split()[0] for w in starts if len(w.split()) > 1}
+    return tuple(sorted(firsts & set(openers)))
+
+
+# The intent of sentences that start with an opener only signs begin (tpcoach/leads.py).
+SIGN_OPENER = "SignOpenerIntent"
+
+
+def sign_after_opener(cat: Catalogue, words: str) -> str:
+    """What was said before ``words``, as far as signs go: the first of :func:`sign_openers`
+    that makes a sign of them ("night" after "at"), else the words as they came. It may hear a
+    sign that another opener would have made; it never loses one."""
+    own = set(red_flags_in(cat, words))
+    for opener in sign_openers(cat):
+        said = f"{opener} {words}".strip()
+        if not set(red_flags_in(cat, said)) <= own:
+            return said
+    return words
+
+
 def _near_index(cat: Catalogue) -> NearSigns:
     index: dict[str, list[tuple[tuple[tuple[str, ...], ...], str]]] = {}
     for flag in cat.safety.red_flags:

@@ -30,7 +30,14 @@ from skill.phrases import spans as _spans
 from skill.phrases import tokens
 from skill.records import record
 from skill.resolve import NOTHING, Heard, vocabulary
-from skill.signs import NEGATORS, body_firsts, negated, red_flags_in
+from skill.signs import (
+    NEGATORS,
+    SIGN_OPENER,
+    body_firsts,
+    negated,
+    red_flags_in,
+    sign_after_opener,
+)
 
 TELL = "TellIntent"
 WORDS_SLOT = "words"
@@ -336,6 +343,8 @@ def meaning_of(
         ]
     if intent == TELL:
         return understand(cat, " ".join(texts), pending)
+    if intent == SIGN_OPENER:
+        return understand(cat, sign_after_opener(cat, " ".join(texts)), pending)
     lead = lead_word(intent)
     if lead is not None:
         return understand(cat, " ".join([lead, *texts]), pending)

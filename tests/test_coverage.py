@@ -15,7 +15,15 @@ import pytest
 
 from skill.content import Catalogue, catalogue
 from skill.resolve import Heard
-from skill.understand import FALLBACK, SYMPTOM, meaning_of, red_flags_in, understand
+from skill.signs import SIGN_OPENER
+from skill.understand import (
+    FALLBACK,
+    SYMPTOM,
+    WORDS_SLOT,
+    meaning_of,
+    red_flags_in,
+    understand,
+)
 from tpcoach.leads import carrier_words, content_phrases, known_phrases, leads, meaning_key
 from tpcoach.nlu import Model, load_model
 
@@ -50,7 +58,7 @@ def test_no_carrier_is_a_word_whose_loss_changes_a_known_phrase(cat: Catalogue) 
     assert not changed, changed
     # and the rule bites: these openers are leads, said again exactly, not carriers
     assert {"at", "one", "the", "had"}.isdisjoint(carrier_words(cat))
-    assert {"at", "one", "the", "had"} <= {lead.word for lead in leads(cat)}
+    assert {"at", "one", "the", "had"} <= {c for lead in leads(cat) for c in lead.carriers}
     # and a look-alike written with a carrier in front ("my face is red") takes no carrier away:
     # the sentence openers runners use most stay carriers
     assert {"my", "me", "i've", "it's", "so", "and", "but"} <= set(carrier_words(cat))
@@ -66,8 +74,11 @@ def test_a_leads_word_said_for_any_of_its_carriers_changes_no_known_phrase(
                 continue
             for phrase in known_phrases(cat):
                 if phrase == carrier or phrase.startswith(carrier + " "):
-                    again = lead.word + phrase[len(carrier) :]
-                    heard = understand(cat, again)
+                    # what reaches the skill: the intent and the words after the carrier
+                    rest = phrase[len(carrier) :].strip()
+                    again = f"{lead.word} {rest}".strip()
+                    words = {WORDS_SLOT: Heard(text=rest)} if rest else {}
+                    heard = meaning_of(cat, lead.intent, words)
                     if phrase in cat.safety.not_signs and heard.intent == SYMPTOM:
                         continue  # a look-alike said first may warn needlessly, never miss
                     if meaning_key(cat, heard) != meaning_key(cat, understand(cat, phrase)):
@@ -150,3 +161,27 @@ def test_a_soft_word_inside_a_sign_changes_nothing_and_undoes_no_negation(
     assert "knee_injury" in red_flags_in(cat, "it won't fully straighten")
     assert red_flags_in(cat, "it's not really swollen") == []
     assert "possible_clot" in red_flags_in(cat, "no, it's just really swollen")
+
+
+def test_openers_only_signs_need_share_one_intent_and_keep_both_meanings(
+    cat: Catalogue, model: Model
+) -> None:
+    group = next(lead for lead in leads(cat) if lead.intent == SIGN_OPENER)
+    assert {"at", "feels", "lost"} <= set(group.carriers)
+    # the sign its opener makes is heard, though Alexa sends the words without it
+    for text, flag in (
+        ("at night it throbs", "unexplained_pain"),
+        ("feels weak when I stand", "nerve_signs"),
+        ("lost weight and my hip aches", "unexplained_pain"),
+    ):
+        intent, meaning = heard(cat, model, text)
+        assert intent == SIGN_OPENER
+        assert getattr(meaning, "intent", None) == SYMPTOM
+        assert red_flags_in(cat, text) == [flag]
+        assert meaning.slots["symptom"].id == flag  # type: ignore[attr-defined]
+    # and an ordinary sentence through it is still the place it names
+    intent, meaning = heard(cat, model, "at the weekend my calf started hurting")
+    assert intent == SIGN_OPENER
+    assert meaning_key(cat, meaning) == meaning_key(  # type: ignore[arg-type]
+        cat, understand(cat, "my calf started hurting")
+    )

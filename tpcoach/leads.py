@@ -12,12 +12,15 @@ from functools import cache
 
 from skill.content import Catalogue
 from skill.records import record
-from skill.resolve import place_id, vocabulary
+from skill.resolve import Heard, place_id, vocabulary
+from skill.signs import SIGN_OPENER, sign_openers
 from skill.understand import (
     ANSWER_MEANINGS,
     FALLBACK,
     FOLLOW_UP,
+    WORDS_SLOT,
     Meaning,
+    meaning_of,
     tokens,
     understand,
 )
@@ -155,13 +158,16 @@ def _answer_leads(cat: Catalogue) -> list[Lead]:
     meaning; the others ("carry", "the") keep their own, said again exactly."""
     groups: dict[Key, list[str]] = {}
     alone: list[Lead] = []
+    before_signs: list[str] = []
     known = known_phrases(cat)
     for w in _answer_words(cat):
         said = understand(cat, w)
         if said.intent == FALLBACK:
             # "better", "worse": answers only to "is it better, the same, or worse?"
             said = understand(cat, w, FOLLOW_UP)
-        if w in cat.language.openers:
+        if w in cat.language.openers and _only_signs_need(cat, w):
+            before_signs.append(w)
+        elif w in cat.language.openers:
             alone.append(Lead(lead_intent(w), w, (w,), answer=True))
         elif said.intent != FALLBACK:
             groups.setdefault(meaning_key(cat, said), []).append(w)
@@ -170,7 +176,29 @@ def _answer_leads(cat: Catalogue) -> list[Lead]:
             # "hold on" both a pause; :func:`_leads_of` keeps apart any that differ.
             meanings = sorted({meaning_key(cat, understand(cat, p)) for p in _starting(known, w)})
             groups.setdefault(("", tuple((m[0], str(m[1])) for m in meanings)), []).append(w)
+    if before_signs:
+        alone.append(Lead(SIGN_OPENER, "", tuple(before_signs), answer=True))
     return alone + _leads_of(cat, groups, answer=True)
+
+
+def _only_signs_need(cat: Catalogue, opener: str) -> bool:
+    """Whether every known phrase and probe that starts with ``opener`` means the same when
+    it reaches the skill through :data:`SIGN_OPENER` without it: an opener that only signs
+    need ("aching" for "aching nonstop", "at" for "at night"), all of which share one intent."""
+    if opener not in sign_openers(cat):
+        return False
+    tails = {p[len(opener) :].strip() for p in _starting(known_phrases(cat), opener)}
+    for pending in (None, FOLLOW_UP):
+        for tail in tails | set(_PROBE_TAILS):
+            whole = _meant(cat, f"{opener} {tail}".strip(), pending)
+            if whole != _through_sign_opener(cat, tail, pending):
+                return False
+    return True
+
+
+def _through_sign_opener(cat: Catalogue, words: str, pending: str | None) -> Key:
+    heard = {WORDS_SLOT: Heard(text=words)} if words else {}
+    return meaning_key(cat, meaning_of(cat, SIGN_OPENER, heard, pending))
 
 
 def _content_leads(cat: Catalogue, taken: set[str]) -> list[Lead]:
