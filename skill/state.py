@@ -67,6 +67,8 @@ QUESTIONS = tuple(Question)
 
 
 SIDES = (None, "left", "right")
+# A side done when the runner named none ("that's one side done; the other now?").
+UNNAMED_SIDE = "first"
 MAX_STEPS = 1000  # far more than any routine has: a larger step is not state this skill wrote
 MAX_MISSES = 1000
 
@@ -118,7 +120,7 @@ class Progress:
             and 0 <= step < MAX_STEPS
             and isinstance(data.get("started", False), bool)
             and _is_list_of(sides_done, str)
-            and all(s in ("left", "right") for s in sides_done)
+            and all(s in ("left", "right", UNNAMED_SIDE) for s in sides_done)
             and _is_list_of(muscles, str)
             and _optional_str(data.get("region"))
             and _optional_str(data.get("aspect"))

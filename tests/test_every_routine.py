@@ -88,3 +88,26 @@ def test_next_on_the_last_step_finishes_and_offers_the_other_side(
     state = response["sessionAttributes"][SESSION_KEY]
     assert steps_said(response)[:1] == [f"step:{muscle}:1"]
     assert state["routine"]["side"] == "left"
+
+
+def test_a_routine_done_with_no_side_named_offers_the_other_side_and_keeps_its_place() -> None:
+    client = Client(in_process(build_skill_builder(open_store("memory"))))
+    muscle, equipment = "tfl", "lacrosse_ball"
+    slots = {
+        "muscle": SlotValue(muscle, id=muscle),
+        "equipment": SlotValue(equipment, id=equipment),
+    }
+    client.intent("RoutineIntent", slots)
+    client.intent("AMAZON.NoIntent")
+    response = client.intent("ReadyIntent")
+    for _ in range(len(catalogue().routines[(muscle, equipment)].steps)):
+        if response["sessionAttributes"][SESSION_KEY].get("pending") == "other_side":
+            break
+        response = client.intent("AMAZON.NextIntent")
+    assert response["sessionAttributes"][SESSION_KEY]["pending"] == "other_side"
+    # the answer comes back with the state the skill wrote: it must read it again
+    response = client.intent("AMAZON.YesIntent")
+    state = response["sessionAttributes"][SESSION_KEY]
+    assert steps_said(response)[:1] == [f"step:{muscle}:1"]
+    assert state["routine"]["muscle"] == muscle
+    assert len(state["routine"]["sides_done"]) == 1

@@ -73,7 +73,7 @@ routines = st.fixed_dictionaries(
         "side": field(st.sampled_from(["left", "right"])),
         "step": field(st.integers(0, 8)) | st.sampled_from([float("inf"), -1, 10**30, True]),
         "started": field(st.booleans()),
-        "sides_done": field(st.lists(st.sampled_from(["left", "right"]), max_size=2)),
+        "sides_done": field(st.lists(st.sampled_from(["left", "right", "first"]), max_size=2)),
         "muscles": field(st.lists(st.sampled_from(sorted(cat.muscles)), max_size=3)),
     },
 )

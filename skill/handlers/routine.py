@@ -28,7 +28,17 @@ from skill.speech import (
     text,
     your,
 )
-from skill.state import ASPECT, NEXT_MUSCLE, OTHER_SIDE, READY, REGION, RESUME, Progress, State
+from skill.state import (
+    ASPECT,
+    NEXT_MUSCLE,
+    OTHER_SIDE,
+    READY,
+    REGION,
+    RESUME,
+    UNNAMED_SIDE,
+    Progress,
+    State,
+)
 
 
 def start_routine(turn: Turn, muscle: Muscle, equipment: str | None, side: str | None) -> None:
@@ -182,7 +192,7 @@ def finish_routine(turn: Turn) -> None:
     turn.memory.update(progress=None)
     follow_stage.record_session(turn, routine)
     turn.say("routine_done", muscle=muscle.name, your=your(turn.cat, routine.side))
-    done = [*routine.sides_done, routine.side or "first"]
+    done = [*routine.sides_done, routine.side or UNNAMED_SIDE]
     if len(done) < 2:
         turn.say("offer_other_side", your=side_words(turn.cat, routine.side)["other"])
         turn.ask("offer_other_side_short")
