@@ -57,7 +57,7 @@ CORPUS = Path(__file__).resolve().parent / "understanding"
 MODELS = ROOT / "interaction_model" / "interactionModels" / "custom"
 VA_RUNNER = ROOT / "tests" / "va" / "run.js"
 # Sets that may be read and tuned on, and sets that are only run (their failures never listed).
-TUNED = ("dev", "dev2", "redflags", "redflags2", "redflags3", "redflags4")
+TUNED = ("dev", "dev2", "redflags", "redflags2", "redflags3", "redflags4", "redflags5")
 HELD_OUT = ("test", "redflags-holdout", "redflags-holdout2", "redflags-holdout3")
 CATEGORIES = (
     "place",
@@ -427,7 +427,7 @@ def main() -> None:
         "--half",
         choices=(*TUNED, *HELD_OUT, "both", "all"),
         default="both",
-        help="both: dev and test; dev2, redflags, redflags2-4: development sets (tuned on);"
+        help="both: dev and test; dev2, redflags, redflags2-5: development sets (tuned on);"
         " test, redflags-holdout, redflags-holdout2-3: held out (never read); all: every one",
     )
     parser.add_argument("--client", choices=("nlu", "va", "both"), default="both")

@@ -44,6 +44,9 @@ ANSWER_THEN = frozenset(
      "thanks", "worries", "problem", "actually", "because", "cause", "though", "that's", "this"}
 )  # fmt: skip
 
+# "not yet", "not today": an answer about when, after which a statement starts.
+ANSWER_WHEN = frozenset({"yet", "today", "now", "tonight", "anymore", "again"})
+
 
 def negated(toks: list[str], start: int) -> bool:
     """Whether a negator stands just before ``toks[start]``: within :data:`NEGATION_REACH`
@@ -56,8 +59,11 @@ def negated(toks: list[str], start: int) -> bool:
         if t in ("but", "though", "although", "except"):
             return False
         if t in NEGATORS:
-            after = toks[k + 1] if k + 1 < len(toks) else ""
-            return not (t in ("no", "none") and k + 1 < start and after in ANSWER_THEN)
+            after = [*toks[k + 1 : k + 3], "", ""]
+            if t in ("no", "none") and k + 1 < start and after[0] in ANSWER_THEN:
+                return False  # "no, my calf is swollen"
+            # "not yet, my calf is hard as a rock", "not today, I went over on the ice"
+            return not (k + 2 < start and after[0] in ANSWER_WHEN and after[1] in ANSWER_THEN)
         if t not in NEGATION_GLUE:
             counted += 1
             if counted >= NEGATION_REACH:
@@ -92,13 +98,28 @@ def sign_openers(cat: Catalogue) -> tuple[str, ...]:
     my bike"). Alexa drops the opener of a sample it matched, so such a sentence reaches the
     skill through :data:`SIGN_OPENER` without it, and the skill tries each of these before the
     words it got (:func:`sign_after_opener`)."""
-    openers = cat.language.openers
+    openers = set(cat.language.openers)
     firsts: set[str] = set()
+    spoiled: set[str] = set()
     for flag in cat.safety.red_flags:
-        starts = [*flag.words, *(parts[0] for parts in flag.near)]
-        firsts |= {w.split()[0] for w in starts if len(w.split()) > 1}
-    return tuple(sorted(firsts & set(openers)))
+        for sign in (*flag.words, *(parts[0] for parts in flag.near)):
+            words = sign.split()
+            if len(words) > 1 and words[0] in openers:
+                firsts.add(words[0])
+                # After any of these openers, a word that starts everyday clauses would be
+                # heard as this sign ("was on the treadmill" as "slipped on the treadmill"):
+                # such an opener keeps an intent of its own.
+                if len(words) == 2 and words[1] in CLAUSE_WORDS:
+                    spoiled.add(words[0])
+    return tuple(sorted(firsts - spoiled))
 
+
+# Everyday words that no opener's sign of two words may end with: a rest that starts with one
+# ("on the treadmill") would be heard as that sign ("slipped on the treadmill").
+CLAUSE_WORDS = frozenset(
+    {"it", "on", "in", "over", "there", "up", "out", "off", "down", "to", "here", "that",
+     "this", "the", "a", "an", "my", "me", "i", "running", "and", "so", "for", "with", "at"}
+)  # fmt: skip
 
 # The intent of sentences that start with an opener only signs begin (tpcoach/leads.py).
 SIGN_OPENER = "SignOpenerIntent"
@@ -139,23 +160,34 @@ def red_flags_in(cat: Catalogue, text: str) -> list[str]:
     lex = signs(cat)
     said = tokens(text, lex.body)
     # The words as said, and again without the soft words that may stand inside a sign ("I
-    # can't really walk"): a sign found either way counts.
+    # can't really walk"): a sign found either way counts. Spans are kept in the places of
+    # the words as said, so a look-alike found either way ("blue and pink all over", whose
+    # "all" is soft) takes away what it holds in both.
     soft = cat.safety.soft_words
+    unsoft = [k for k, t in enumerate(said) if t not in soft]
+    readings = ((said, list(range(len(said)))), ([said[k] for k in unsoft], unsoft))
+    look_alikes = [
+        (where[a], where[b - 1] + 1)
+        for toks, where in readings
+        for a, b, _ in occurrences(toks, lex.not_signs)
+    ]
     found: set[str] = set()
-    for toks in (said, [t for t in said if t not in soft]):
+    for toks, where in readings:
         toks = list(toks)
         # A sign counts unless a look-alike at least as long overlaps it: "catch my breath"
         # is no sign, "can't catch my breath" is; "I fell asleep" holds no fall.
-        found_signs = spans(toks, lex.red_flags)
-        look_alikes = occurrences(toks, lex.not_signs)
-        kept = [
-            (i, j, w)
-            for i, j, w in found_signs
-            if not any(b - a >= j - i and a < j and i < b for a, b, _ in look_alikes)
-        ]
-        for a, b, _ in look_alikes:
-            if not any(i <= a and b <= j for i, j, _ in kept):
-                toks[a:b] = ["\x00"] * (b - a)
+        kept = []
+        for i, j, w in spans(toks, lex.red_flags):
+            si, sj = where[i], where[j - 1] + 1
+            if not any(b - a >= sj - si and a < sj and si < b for a, b in look_alikes):
+                kept.append((i, j, w))
+        held = {k for i, j, _ in kept for k in range(where[i], where[j - 1] + 1)}
+        for a, b in look_alikes:
+            if not set(range(a, b)) <= held:
+                toks = [
+                    "\x00" if a <= where[k] < b and where[k] not in held else t
+                    for k, t in enumerate(toks)
+                ]
         found |= {lex.red_flags[w] for i, _j, w in kept if not negated(toks, i)}
         found |= _said_near(toks, lex.near)
     return [f.id for f in cat.safety.red_flags if f.id in found]

@@ -185,3 +185,35 @@ def test_openers_only_signs_need_share_one_intent_and_keep_both_meanings(
     assert meaning_key(cat, meaning) == meaning_key(  # type: ignore[arg-type]
         cat, understand(cat, "my calf started hurting")
     )
+
+
+def test_a_word_class_stands_for_each_of_its_words_in_signs_and_look_alikes(
+    cat: Catalogue,
+) -> None:
+    from skill.content import expand_classes
+
+    assert expand_classes("{a} snapped", {"a": ("lace", "strap")}) == (
+        "lace snapped",
+        "strap snapped",
+    )
+    # "{cant} bear weight": each way of saying it is a sign
+    for said in ("I cannot bear weight on it", "I'm unable to bear weight on it"):
+        assert red_flags_in(cat, said) == ["possible_fracture"], said
+    # "{gear} snapped": about the kit, no sign; about the body, still one
+    assert red_flags_in(cat, "my shoelace snapped halfway round") == []
+    assert red_flags_in(cat, "my achilles snapped halfway round") == ["possible_rupture"]
+    assert red_flags_in(cat, "my blue shoes are new") == []
+    assert red_flags_in(cat, "my foot has gone blue") == ["compartment_or_circulation"]
+
+
+def test_a_look_alike_holding_a_soft_word_still_takes_its_sign_away(cat: Catalogue) -> None:
+    # "all" is soft ("all swollen"), so the look-alike must count as said, too
+    assert red_flags_in(cat, "the only thing that's swollen is me head after that pb") == []
+    assert red_flags_in(cat, "i still can't really walk on it") == ["possible_fracture"]
+
+
+def test_an_answer_about_when_negates_nothing_that_follows(cat: Catalogue) -> None:
+    assert red_flags_in(cat, "not today, I went over on the ice") == ["possible_fracture"]
+    assert red_flags_in(cat, "not yet my knee gave way on the stairs") == ["knee_injury"]
+    assert red_flags_in(cat, "not swollen today") == []
+    assert red_flags_in(cat, "it's not numb now") == []

@@ -33,27 +33,45 @@ KNOWN_GAPS = {
 }
 
 
-# The third red-flag set (benchmarks/understanding/redflags3.yaml), written blind and run once
-# blind (84% of signs, 62% of look-alikes through virtual-alexa), then tuned on: every entry but
+# The third and fourth red-flag sets (benchmarks/understanding/redflags3.yaml, redflags4.yaml),
+# each written blind and run once blind (redflags3: 84% of signs, 62% of look-alikes through
+# virtual-alexa; redflags4: 85% of signs, 70% of look-alikes), then tuned on: every entry but
 # the known gaps is kept here, signs and look-alikes alike.
-RED_FLAGS_3 = load("redflags3")
-RED_FLAG_GAPS = {
-    "no none of that it only feels hot cause i've just got out of the sauna at the gym",
+RED_FLAG_SETS = {
+    "redflags3": (
+        230,
+        {"no none of that it only feels hot cause i've just got out of the sauna at the gym"},
+    ),
+    "redflags4": (
+        290,
+        {
+            # breathless at rest, said too far apart from the rest ("only been lying here")
+            "mate i'm puffing like i've run a marathon and i've only been lying here on the ball",
+            # "each run" starts no sample: its words never reach the skill
+            "each run my foot pain is increasing more and more and it is on the bone only",
+            # "blue and pink all over" from a colour run
+            "alexa ask trigger point coach me hammy's tight after the colour run and i'm still"
+            " blue and pink all over from the powder",
+        },
+    ),
 }
 
 
-def test_the_third_red_flag_set_is_heard_as_it_is_meant() -> None:
-    entries = [e for e in RED_FLAGS_3 if e["say"] not in RED_FLAG_GAPS]
+@pytest.mark.parametrize("half", sorted(RED_FLAG_SETS))
+def test_a_tuned_red_flag_set_is_heard_as_it_is_meant(half: str) -> None:
+    at_least, known_gaps = RED_FLAG_SETS[half]
+    every = load(half)
+    entries = [e for e in every if e["say"] not in known_gaps]
     outcomes = run_nlu(entries)
     wrong = [
         f"{e['at']}: {e['say']!r} expected {e['expect']} (said {o.said})"
         for e, o in zip(entries, outcomes, strict=True)
         if not judge(e, o)
     ]
-    assert len(entries) >= 230
+    assert len(entries) >= at_least
     assert not wrong, "\n".join(wrong)
-    gaps = [e for e in RED_FLAGS_3 if e["say"] in RED_FLAG_GAPS]
-    assert len(gaps) == len(RED_FLAG_GAPS)  # each gap is a sentence of the set
+    gaps = [e for e in every if e["say"] in known_gaps]
+    assert len(gaps) == len(known_gaps)  # each gap is a sentence of the set
     assert not any(judge(e, o) for e, o in zip(gaps, run_nlu(gaps), strict=True))
 
 

@@ -13,7 +13,7 @@ from functools import cache
 from skill.content import Catalogue
 from skill.records import record
 from skill.resolve import Heard, place_id, vocabulary
-from skill.signs import SIGN_OPENER, sign_openers
+from skill.signs import SIGN_OPENER, red_flags_in, sign_openers
 from skill.understand import (
     ANSWER_MEANINGS,
     FALLBACK,
@@ -35,7 +35,11 @@ def carrier_words(cat: Catalogue) -> tuple[str, ...]:
 
 
 def _openers(cat: Catalogue) -> list[str]:
-    return sorted({w for w in cat.language.openers if _speakable(w)})
+    """The openers of utterances.yaml, but for those that are a sign alone ("buzzy"): the lead
+    of that sign's meaning carries them, with the other first words of signs."""
+    return sorted(
+        w for w in set(cat.language.openers) if _speakable(w) and not red_flags_in(cat, w)
+    )
 
 
 @cache

@@ -77,7 +77,14 @@ from skill.content.objects import (
     Step,
     Topic,
 )
-from skill.content.reader import ContentError, Problem, expand_stars, inflections, placeholders
+from skill.content.reader import (
+    ContentError,
+    Problem,
+    expand_classes,
+    expand_stars,
+    inflections,
+    placeholders,
+)
 from skill.content.shipped import (
     CONTENT_ENV,
     DEFAULT_CONTENT_DIR,
@@ -155,6 +162,7 @@ __all__ = [
     "catalogue",
     "compiled_in_use",
     "content_dir",
+    "expand_classes",
     "expand_stars",
     "geometry",
     "inflections",

@@ -177,11 +177,19 @@ class Reader:
     def get_words(self, node: YamlMap, key: str, *, required: bool = True) -> tuple[str, ...]:
         return tuple(normalise(w) for w in self._texts(node, key, required=required))
 
-    def get_signs(self, node: YamlMap, key: str) -> tuple[str, ...]:
-        """A list of sign phrases, a starred word standing for its forms ("pop*")."""
+    def get_signs(
+        self, node: YamlMap, key: str, classes: Mapping[str, tuple[str, ...]] | None = None
+    ) -> tuple[str, ...]:
+        """A list of sign phrases, a starred word standing for its forms ("pop*") and a
+        ``{name}`` for each word of that class ("{gear} snapped": "shoelace snapped", ...)."""
         out: dict[str, None] = {}
         for w in self._texts(node, key, required=False):
-            for form in expand_stars(" ".join(w.lower().split())):
+            try:
+                written = expand_classes(" ".join(w.lower().split()), classes or {})
+            except KeyError as unknown:
+                self.problem(self.line_of(node, key), f"'{key}': unknown word class {unknown}")
+                continue
+            for form in (f for one in written for f in expand_stars(one)):
                 # "lost ... weight": parts said apart, kept apart by " ~ "
                 out.setdefault(" ~ ".join(normalise(p) for p in form.split("...")), None)
         return tuple(out)
@@ -226,6 +234,16 @@ def inflections(word: str) -> tuple[str, ...]:
     if short and word[-2] in _VOWELS and word[-3] not in _VOWELS:
         return (word, word + "s", word + word[-1] + "ed", word + word[-1] + "ing")
     return (word, word + "s", word + "ed", word + "ing")
+
+
+def expand_classes(phrase: str, classes: Mapping[str, tuple[str, ...]]) -> tuple[str, ...]:
+    """Every phrase a phrase with ``{class}`` words stands for; KeyError names a class that
+    ``classes`` lacks."""
+    out = [""]
+    for w in phrase.split():
+        forms = classes[w[1:-1]] if w.startswith("{") and w.endswith("}") else (w,)
+        out = [f"{o} {f}".strip() for o in out for f in forms]
+    return tuple(out)
 
 
 def expand_stars(phrase: str) -> tuple[str, ...]:

@@ -21,21 +21,36 @@ from skill.content.objects import (
 from skill.content.reader import Reader, YamlMap, only_placeholders, sourced
 
 
+def _word_classes(reader: Reader) -> Mapping[str, tuple[str, ...]]:
+    """``word_classes``: name → words, each written as a sign may be ("pop*"), for the
+    ``{name}`` of a sign or look-alike ("{gear} snapped")."""
+    node = reader.root.get("word_classes")
+    if node is None:
+        return {}
+    if not isinstance(node, YamlMap):
+        line = reader.line_of(reader.root, "word_classes")
+        reader.problem(line, "'word_classes' must be a mapping")
+        return {}
+    return {str(name): reader.get_signs(node, str(name)) for name in node}
+
+
 def build(b: Build) -> Safety | None:
     reader = b.readers["safety.yaml"]
     screen, extras = _screen(b)
+    classes = _word_classes(reader)
     red_flags = []
     for node in reader.maps(reader.root, "red_flags"):
         fid, advice = reader.get_str(node, "id"), reader.get_str(node, "advice")
         src = b.source(reader, node)
-        ws = reader.get_signs(node, "words")
+        ws = reader.get_signs(node, "words", classes)
         for w in ws:
             b.words.claim("sign", w, f"red flag '{fid}'", reader, reader.line_of(node, "words"))
         if advice:
             only_placeholders(
                 reader, reader.line_of(node, "advice"), advice, ADVICE_PLACEHOLDERS, "advice"
             )
-        near = tuple(tuple(pattern.split(" ~ ")) for pattern in reader.get_signs(node, "near"))
+        patterns = reader.get_signs(node, "near", classes)
+        near = tuple(tuple(pattern.split(" ~ ")) for pattern in patterns)
         for parts in near:
             if not all(parts):
                 line = reader.line_of(node, "near")
@@ -57,7 +72,7 @@ def build(b: Build) -> Safety | None:
             em, ur = reader.get_str(entry, "emergency"), reader.get_str(entry, "urgent")
             if em and ur:
                 numbers[locale] = MappingProxyType({"emergency": em, "urgent": ur})
-    not_signs = reader.get_signs(reader.root, "not_signs")
+    not_signs = reader.get_signs(reader.root, "not_signs", classes)
     soft_words = frozenset(reader.get_words(reader.root, "soft_words", required=False))
     cautions = []
     for node in reader.maps(reader.root, "cautions"):
