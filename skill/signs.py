@@ -41,8 +41,12 @@ NEGATION_GLUE = frozenset(
 # After an answering "no", the start of a statement: what follows is not negated.
 ANSWER_THEN = frozenset(
     {"way", "i", "i'm", "i've", "i'd", "it", "it's", "my", "me", "the", "we", "but", "and", "so",
-     "thanks", "worries", "problem", "actually", "because", "cause", "though", "that's", "this"}
+     "thanks", "worries", "problem", "actually", "because", "cause", "though", "that's", "this",
+     "both", "since", "when", "after", "well", "then", "now", "there", "there's", "sir", "mate"}
 )  # fmt: skip
+# After a "not", the start of a statement ("probably not, it's got worse every run"); not the
+# words that a "not" can go on to ("not my knee that's swollen" still holds the sign).
+NOT_THEN = ANSWER_THEN - {"my", "me", "the", "this", "both", "when", "after", "since"}
 
 # "not yet", "not today": an answer about when, after which a statement starts.
 ANSWER_WHEN = frozenset({"yet", "today", "now", "tonight", "anymore", "again"})
@@ -62,6 +66,8 @@ def negated(toks: list[str], start: int) -> bool:
             after = [*toks[k + 1 : k + 3], "", ""]
             if t in ("no", "none") and k + 1 < start and after[0] in ANSWER_THEN:
                 return False  # "no, my calf is swollen"
+            if t == "not" and k + 1 < start and after[0] in NOT_THEN:
+                return False  # "probably not, it's got worse every run"
             # "not yet, my calf is hard as a rock", "not today, I went over on the ice"
             return not (k + 2 < start and after[0] in ANSWER_WHEN and after[1] in ANSWER_THEN)
         if t not in NEGATION_GLUE:

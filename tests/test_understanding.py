@@ -33,27 +33,23 @@ KNOWN_GAPS = {
 }
 
 
-# The third and fourth red-flag sets (benchmarks/understanding/redflags3.yaml, redflags4.yaml),
-# each written blind and run once blind (redflags3: 84% of signs, 62% of look-alikes through
-# virtual-alexa; redflags4: 85% of signs, 70% of look-alikes), then tuned on: every entry but
-# the known gaps is kept here, signs and look-alikes alike.
+# The third to fifth red-flag sets (benchmarks/understanding/redflags3.yaml ... redflags5.yaml),
+# each written blind and run once blind (through virtual-alexa, signs and look-alikes: redflags3
+# 84% and 62%, redflags4 85% and 70%, redflags5 95% and 84%), then tuned on: every entry but the
+# known gaps is kept here, signs and look-alikes alike.
 RED_FLAG_SETS = {
-    "redflags3": (
-        230,
-        {"no none of that it only feels hot cause i've just got out of the sauna at the gym"},
-    ),
+    "redflags3": (240, set()),
     "redflags4": (
         290,
         {
             # breathless at rest, said too far apart from the rest ("only been lying here")
             "mate i'm puffing like i've run a marathon and i've only been lying here on the ball",
-            # "each run" starts no sample: its words never reach the skill
-            "each run my foot pain is increasing more and more and it is on the bone only",
             # "blue and pink all over" from a colour run
             "alexa ask trigger point coach me hammy's tight after the colour run and i'm still"
             " blue and pink all over from the powder",
         },
     ),
+    "redflags5": (300, set()),
 }
 
 

@@ -226,8 +226,12 @@ _VOWELS = frozenset("aeiou")
 def inflections(word: str) -> tuple[str, ...]:
     """A word and its regular forms, for a sign written with a star ("snap*"): snap, snaps,
     snapped, snapping; tingle, tingles, tingled, tingling; throb, throbs, throbbed, throbbing."""
+    if word.endswith("ee"):  # pee, pees, peed, peeing
+        return (word, word + "s", word + "d", word + "ing")
     if word.endswith("e"):
         return (word, word + "s", word + "d", word[:-1] + "ing")
+    if word.endswith(("s", "x", "z", "ch", "sh")):  # buzz, buzzes; crash, crashes
+        return (word, word + "es", word + "ed", word + "ing")
     # one syllable ending consonant-vowel-consonant doubles its last letter: popped, throbbing
     one_syllable = sum(ch in _VOWELS for ch in word) == 1
     short = one_syllable and len(word) >= 3 and word[-1] not in _VOWELS | {"w", "x", "y"}

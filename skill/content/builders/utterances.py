@@ -75,7 +75,11 @@ def build(b: Build) -> Language:
         leading_fillers=utt.get_words(fil, "leading"),
         trailing_fillers=utt.get_words(fil, "trailing"),
         within_fillers=frozenset(utt.get_words(fil, "within")),
-        openers=tuple(dict.fromkeys(utt.get_words(car, "openers"))),
+        openers=tuple(
+            dict.fromkeys(
+                (*utt.get_words(car, "openers"), *utt.get_words(car, "common", required=False))
+            )
+        ),
         second_words=tuple(dict.fromkeys(utt.get_words(car, "second_words"))),
         whole_only=frozenset(utt.get_words(car, "whole_only", required=False)),
         answers=MappingProxyType(answers),
