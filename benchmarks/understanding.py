@@ -57,8 +57,27 @@ CORPUS = Path(__file__).resolve().parent / "understanding"
 MODELS = ROOT / "interaction_model" / "interactionModels" / "custom"
 VA_RUNNER = ROOT / "tests" / "va" / "run.js"
 # Sets that may be read and tuned on, and sets that are only run (their failures never listed).
-TUNED = ("dev", "dev2", "redflags", "redflags2", "redflags3", "redflags4", "redflags5")
-HELD_OUT = ("test", "redflags-holdout", "redflags-holdout2", "redflags-holdout3")
+TUNED = ("dev", "dev2", "redflags", "redflags2", "redflags3", "redflags4", "redflags5",
+         "redflags6", "redflags7")  # fmt: skip
+HELD_OUT = (
+    "test",
+    "redflags-holdout",
+    "redflags-holdout2",
+    "redflags-holdout3",
+    "redflags-holdout4",
+)
+# The writers' red-flag kinds (mapping.md) and the content's red flags they name.
+KINDS = {
+    "clot": "possible_clot",
+    "nerve": "nerve_signs",
+    "rupture": "possible_rupture",
+    "fracture": "possible_fracture",
+    "stress_fracture": "stress_fracture",
+    "knee_injury": "knee_injury",
+    "infection": "hot_red_joint_fever",
+    "circulation": "compartment_or_circulation",
+    "unexplained": "unexplained_pain",
+}
 CATEGORIES = (
     "place",
     "vague",
@@ -427,8 +446,8 @@ def main() -> None:
         "--half",
         choices=(*TUNED, *HELD_OUT, "both", "all"),
         default="both",
-        help="both: dev and test; dev2, redflags, redflags2-5: development sets (tuned on);"
-        " test, redflags-holdout, redflags-holdout2-3: held out (never read); all: every one",
+        help="both: dev and test; dev2, redflags, redflags2-7: development sets (tuned on);"
+        " test, redflags-holdout, redflags-holdout2-4: held out (never read); all: every one",
     )
     parser.add_argument("--client", choices=("nlu", "va", "both"), default="both")
     parser.add_argument(
@@ -457,6 +476,12 @@ def main() -> None:
                     f"  red-flag sentences that reached the skill with their words:"
                     f" {carried}/{len(flagged)}"
                 )
+                kinds = [
+                    f"red_flag:{KINDS.get(str(e['expect']['red_flag']))}" in o.said
+                    for e, o in zip(entries, outcomes, strict=True)
+                    if "red_flag" in e["expect"] and e["expect"]["red_flag"] != "none"
+                ]
+                print(f"  advice of the kind its writer meant: {sum(kinds)}/{len(kinds)}")
             if args.failures and half in TUNED:
                 for entry, outcome, ok in zip(entries, outcomes, passed, strict=True):
                     if not ok:

@@ -21,7 +21,7 @@ from collections.abc import Mapping
 from functools import cache
 from types import MappingProxyType
 
-from skill.content import Catalogue
+from skill.content import Catalogue, Explained, Others
 from skill.phrases import occurrences, spans, tokens
 from skill.records import record
 from skill.resolve import vocabulary
@@ -88,6 +88,10 @@ class Signs:
     near: NearSigns  # first word → (the phrases said in order and close, red flag id)
     not_signs: tuple[str, ...]  # phrases that hold a sign word but are no sign ("warm up")
     body: frozenset[str]  # first words of places and muscles ("me hammy" is "my hammy")
+    healed: tuple[str, ...]  # said after a sign that heals, they put it in the past
+    healing: frozenset[str]  # the red flags whose signs can be in the past
+    others: Others  # a sign just after someone else is theirs
+    explained: Explained  # redness or warmth with what explains it
 
 
 @cache
@@ -96,28 +100,6 @@ def body_firsts(cat: Catalogue) -> frozenset[str]:
     vocab = vocabulary(cat)
     words = (*vocab.places, *vocab.muscles, *cat.language.body_words)
     return frozenset(w.split()[0] for w in words if w.split())
-
-
-@cache
-def sign_openers(cat: Catalogue) -> tuple[str, ...]:
-    """Sentence openers that begin a sign of several words ("at night", "feels weak", "came off
-    my bike"). Alexa drops the opener of a sample it matched, so such a sentence reaches the
-    skill through :data:`SIGN_OPENER` without it, and the skill tries each of these before the
-    words it got (:func:`sign_after_opener`)."""
-    openers = set(cat.language.openers)
-    firsts: set[str] = set()
-    spoiled: set[str] = set()
-    for flag in cat.safety.red_flags:
-        for sign in (*flag.words, *(parts[0] for parts in flag.near)):
-            words = sign.split()
-            if len(words) > 1 and words[0] in openers:
-                firsts.add(words[0])
-                # After any of these openers, a word that starts everyday clauses would be
-                # heard as this sign ("was on the treadmill" as "slipped on the treadmill"):
-                # such an opener keeps an intent of its own.
-                if len(words) == 2 and words[1] in CLAUSE_WORDS:
-                    spoiled.add(words[0])
-    return tuple(sorted(firsts - spoiled))
 
 
 # Everyday words that no opener's sign of two words may end with: a rest that starts with one
@@ -131,13 +113,66 @@ CLAUSE_WORDS = frozenset(
 SIGN_OPENER = "SignOpenerIntent"
 
 
+@record
+class OpenerSigns:
+    """What may follow one opener in a sign it begins."""
+
+    next: frozenset[str]  # the second words of its signs ("at" → "night")
+    later: frozenset[str]  # words said later on in near signs it begins alone ("bit" … "bone")
+
+
+@cache
+def _opener_signs(cat: Catalogue) -> Mapping[str, OpenerSigns]:
+    """Each opener that begins a sign of several words, and what may follow it there."""
+    openers = set(cat.language.openers)
+    nexts: dict[str, set[str]] = {}
+    later: dict[str, set[str]] = {}
+    spoiled: set[str] = set()
+    for flag in cat.safety.red_flags:
+        for parts in flag.near:
+            if parts[0] in openers and len(parts) > 1:
+                later.setdefault(parts[0], set()).add(parts[1].split()[0])
+        for sign in (*flag.words, *(parts[0] for parts in flag.near)):
+            words = sign.split()
+            if len(words) > 1 and words[0] in openers:
+                nexts.setdefault(words[0], set()).add(words[1])
+                # After any of these openers, a word that starts everyday clauses would be
+                # heard as this sign ("was on the treadmill" as "slipped on the treadmill"):
+                # such an opener keeps an intent of its own.
+                if len(words) == 2 and words[1] in CLAUSE_WORDS:
+                    spoiled.add(words[0])
+    return MappingProxyType(
+        {
+            k: OpenerSigns(frozenset(v), frozenset(later.get(k, ())))
+            for k, v in nexts.items()
+            if k not in spoiled
+        }
+    )
+
+
+def sign_openers(cat: Catalogue) -> tuple[str, ...]:
+    """Sentence openers that begin a sign of several words ("at night", "feels weak", "came off
+    my bike"). Alexa drops the opener of a sample it matched, so such a sentence reaches the
+    skill through :data:`SIGN_OPENER` without it, and the skill tries each of these before the
+    words it got (:func:`sign_after_opener`)."""
+    return tuple(sorted(_opener_signs(cat)))
+
+
 def sign_after_opener(cat: Catalogue, words: str) -> str:
     """What was said before ``words``, as far as signs go: the first of :func:`sign_openers`
     that makes a sign of them ("night" after "at"), else the words as they came. It may hear a
-    sign that another opener would have made; it never loses one."""
-    own = set(red_flags_in(cat, words))
-    for opener in sign_openers(cat):
+    sign that another opener would have made; it never loses one. Only the openers whose signs
+    go on with the words said are tried."""
+    lex = signs(cat)
+    toks = tokens(words, lex.body)
+    firsts = {*toks[:1], *[t for t in toks if t not in cat.safety.soft_words][:1]}
+    own: set[str] | None = None
+    for opener, then in sorted(_opener_signs(cat).items()):
+        if not firsts & then.next and not then.later.intersection(toks):
+            continue
         said = f"{opener} {words}".strip()
+        if own is None:
+            own = set(red_flags_in(cat, words))
         if not set(red_flags_in(cat, said)) <= own:
             return said
     return words
@@ -158,7 +193,17 @@ def signs(cat: Catalogue) -> Signs:
     for flag in cat.safety.red_flags:
         for w in flag.words:
             flags.setdefault(w, flag.id)
-    return Signs(flags, _near_index(cat), cat.safety.not_signs, body_firsts(cat))
+    safety = cat.safety
+    return Signs(
+        flags,
+        _near_index(cat),
+        safety.not_signs,
+        body_firsts(cat),
+        safety.healed.words,
+        safety.healed.flags,
+        safety.others,
+        safety.explained,
+    )
 
 
 def red_flags_in(cat: Catalogue, text: str) -> list[str]:
@@ -180,6 +225,7 @@ def red_flags_in(cat: Catalogue, text: str) -> list[str]:
     found: set[str] = set()
     for toks, where in readings:
         toks = list(toks)
+        now = _NowAndMine(toks, lex)  # before look-alikes blank their words ("heat pack")
         # A sign counts unless a look-alike at least as long overlaps it: "catch my breath"
         # is no sign, "can't catch my breath" is; "I fell asleep" holds no fall.
         kept = []
@@ -194,18 +240,73 @@ def red_flags_in(cat: Catalogue, text: str) -> list[str]:
                     "\x00" if a <= where[k] < b and where[k] not in held else t
                     for k, t in enumerate(toks)
                 ]
-        found |= {lex.red_flags[w] for i, _j, w in kept if not negated(toks, i)}
-        found |= _said_near(toks, lex.near)
+        found |= {
+            lex.red_flags[w]
+            for i, j, w in kept
+            if not negated(toks, i) and now.holds(i, j, lex.red_flags[w], w)
+        }
+        found |= _said_near(toks, lex.near, now)
     return [f.id for f in cat.safety.red_flags if f.id in found]
+
+
+OTHERS_REACH = 3  # words that may stand between someone else ("my mate") and their sign
+HEALED_REACH = 12  # words that may stand between a sign and what puts it in the past
+EXPLAINED_REACH = 6  # words that may stand between redness or warmth and what explains it
+BUT_WORDS = frozenset({"but", "though", "although", "except"})
+# Words that make what follows the runner's own: "my wife says my leg is blue".
+OWN_WORDS = frozenset(
+    {"i", "i'm", "i've", "i'd", "me", "my", "mine", "myself", "says", "said", "say", "thinks",
+     "think", "thought", "reckons", "reckon", "noticed", "told", "tells", "saw", "worried",
+     "worries", "and", "but", "then", "so", "now", "also", "plus", "because", "cause", "when",
+     "while", "since", "too"}
+)  # fmt: skip
+
+
+class _NowAndMine:
+    """Whether a sign found in ``toks`` is the runner's now: not someone else's ("my mate tore
+    his calf") and not an injury that has healed ("I broke it years ago but it healed fine")."""
+
+    def __init__(self, toks: list[str], lex: Signs) -> None:
+        who = lex.others
+        self.theirs = [
+            b for a, b, _ in occurrences(toks, who.people) if a == 0 or toks[a - 1] in who.after
+        ] + [k + 1 for k, t in enumerate(toks) if t in who.pronouns]
+        self.healed = [a for a, _b, _ in occurrences(toks, lex.healed) if not negated(toks, a)]
+        self.causes = [
+            (a, b) for a, b, _ in occurrences(toks, lex.explained.causes) if not negated(toks, a)
+        ]
+        self.toks = toks
+        self.healing = lex.healing
+        self.explainable = lex.explained.signs
+
+    def holds(self, start: int, end: int, flag: str, sign: str = "") -> bool:
+        for b in self.theirs:
+            between = self.toks[b:start]
+            if 0 <= start - b <= OTHERS_REACH and not OWN_WORDS.intersection(between):
+                return False
+        if sign in self.explainable and any(
+            self._explains(start, end, a, b) for a, b in self.causes
+        ):
+            return False
+        if flag in self.healing:
+            return not any(0 <= a - end <= HEALED_REACH for a in self.healed)
+        return True
+
+    def _explains(self, start: int, end: int, a: int, b: int) -> bool:
+        """Whether the cause at ``a:b`` is close to the sign at ``start:end``, no "but"
+        between."""
+        gap = self.toks[end:a] if a >= end else self.toks[b:start]
+        close = 0 <= a - end <= EXPLAINED_REACH or 0 <= start - b <= EXPLAINED_REACH
+        return close and not BUT_WORDS.intersection(gap)
 
 
 NEAR_GAP = 5  # words that may stand between the parts of a near sign
 
 
-def _said_near(toks: list[str], near: NearSigns) -> set[str]:
+def _said_near(toks: list[str], near: NearSigns, now: _NowAndMine) -> set[str]:
     """The red flags of near signs (``near``: first word → (parts as word tuples, flag id))
     said in ``toks``: the parts in order, each within :data:`NEAR_GAP` words of the one
-    before, the first not negated."""
+    before, the first not negated, and the runner's now (``now``)."""
     found: set[str] = set()
 
     def at(i: int, phrase: tuple[str, ...]) -> bool:
@@ -226,5 +327,6 @@ def _said_near(toks: list[str], near: NearSigns) -> set[str]:
                     break
                 end = nxt + len(phrase)
             else:
-                found.add(flag)
+                if now.holds(start, end, flag):
+                    found.add(flag)
     return found

@@ -33,10 +33,11 @@ KNOWN_GAPS = {
 }
 
 
-# The third to fifth red-flag sets (benchmarks/understanding/redflags3.yaml ... redflags5.yaml),
-# each written blind and run once blind (through virtual-alexa, signs and look-alikes: redflags3
-# 84% and 62%, redflags4 85% and 70%, redflags5 95% and 84%), then tuned on: every entry but the
-# known gaps is kept here, signs and look-alikes alike.
+# The third to seventh red-flag sets (benchmarks/understanding/redflags3.yaml ...
+# redflags7.yaml), each written blind and run once blind (signs and look-alikes: redflags3 84%
+# and 62%, redflags4 85% and 70%, redflags5 95% and 84% through virtual-alexa; redflags6 87% and
+# 70%, redflags7 92% and 88% through tpcoach/nlu.py), then tuned on: every entry but the known
+# gaps is kept here, signs and look-alikes alike.
 RED_FLAG_SETS = {
     "redflags3": (240, set()),
     "redflags4": (
@@ -50,6 +51,22 @@ RED_FLAG_SETS = {
         },
     ),
     "redflags5": (300, set()),
+    "redflags6": (
+        298,
+        {
+            # heat from the weather, said apart from the hamstring it is not about
+            "the weather is very hot in chennai and my hamstring is stiff after morning run",
+            # the pop was the knuckles, said after it
+            "pop i heard only from my knuckles while cracking them no pain nothing leg is fine",
+        },
+    ),
+    "redflags7": (
+        299,
+        {
+            # a light gone red, not a leg
+            "hang on the baby monitor light's gone red let me check on her okay ready",
+        },
+    ),
 }
 
 

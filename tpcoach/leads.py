@@ -18,6 +18,7 @@ from skill.understand import (
     ANSWER_MEANINGS,
     FALLBACK,
     FOLLOW_UP,
+    SYMPTOM,
     WORDS_SLOT,
     Meaning,
     meaning_of,
@@ -52,12 +53,18 @@ def known_phrases(cat: Catalogue) -> frozenset[str]:
 
 
 def _lost_without(cat: Catalogue, word: str) -> list[str]:
-    """The known phrases starting with ``word`` that mean something else without it."""
+    """The known phrases starting with ``word`` that mean something else without it; for kit
+    (``kit_first``), not a look-alike that becomes its sign ("shoe snapped" as "snapped"):
+    losing the word there errs only toward advice to get checked."""
+    kit = word in cat.language.kit_first
     lost = []
     for p in _starting(known_phrases(cat), word):
         rest = p[len(word) :].strip()
         said = meaning_key(cat, understand(cat, p))
-        if said != meaning_key(cat, understand(cat, rest)) and (rest or said[0] != FALLBACK):
+        without = meaning_key(cat, understand(cat, rest))
+        if kit and said[0] != SYMPTOM and without[0] == SYMPTOM:
+            continue
+        if said != without and (rest or said[0] != FALLBACK):
             lost.append(p)
     return lost
 
@@ -151,7 +158,18 @@ def _answer_words(cat: Catalogue) -> list[str]:
 
 
 def _starting(phrases: Iterable[str], start: str) -> list[str]:
+    if isinstance(phrases, frozenset):  # the known or content phrases: look up their index
+        phrases = _by_first(phrases).get(start.split(" ", 1)[0], ())
     return [p for p in phrases if p == start or p.startswith(start + " ")]
+
+
+@cache
+def _by_first(phrases: frozenset[str]) -> Mapping[str, tuple[str, ...]]:
+    """Phrases by their first word."""
+    index: dict[str, list[str]] = {}
+    for p in phrases:
+        index.setdefault(p.split(" ", 1)[0], []).append(p)
+    return {k: tuple(sorted(v)) for k, v in index.items()}
 
 
 Key = tuple[str, tuple[tuple[str, str], ...]]

@@ -261,6 +261,32 @@ class FollowUp:
 
 
 @record
+class Healed:
+    """Words that, said after a sign of ``flags``, put it in the past."""
+
+    flags: frozenset[str] = frozenset()
+    words: tuple[str, ...] = ()
+
+
+@record
+class Explained:
+    """Signs that ``causes`` said near them explain away ("red from my new socks")."""
+
+    signs: frozenset[str] = frozenset()
+    causes: tuple[str, ...] = ()
+
+
+@record
+class Others:
+    """Who else a sign may be said of: ``people`` after one of ``after`` ("my mate"), and
+    ``pronouns`` ("his")."""
+
+    after: frozenset[str] = frozenset()
+    people: tuple[str, ...] = ()
+    pronouns: frozenset[str] = frozenset()
+
+
+@record
 class Safety:
     screen: Screen
     red_flags: tuple[RedFlag, ...]
@@ -273,6 +299,12 @@ class Safety:
     follow_up: FollowUp
     # words that may stand between a sign's words ("can't really walk")
     soft_words: frozenset[str] = frozenset()
+    # said after a sign, they put it in the past ("broke it years ago but it healed fine")
+    healed: Healed = Healed()
+    # a sign just after someone else is theirs ("my mate tore his calf")
+    others: Others = Others()
+    # redness or warmth with what explains it ("red from my new socks")
+    explained: Explained = Explained()
 
 
 @record
@@ -308,6 +340,7 @@ class Language:
     openers: tuple[str, ...]
     second_words: tuple[str, ...]
     whole_only: frozenset[str]  # first words of answers heard only as the whole answer
+    kit_first: frozenset[str]  # carriers though a look-alike starts with them ("shoe snapped")
     answers: Mapping[str, tuple[str, ...]]  # built-in intent -> phrasings
     meanings: Mapping[str, tuple[str, ...]]  # ready, unsure, more, ... -> phrasings
     out_of_domain: tuple[str, ...]

@@ -23,8 +23,9 @@ from skill.understand import Meaning, meaning_of
 
 _rng = Variants()
 
-# The longest slot text used: longer than any place, muscle or question a listener says.
-MAX_HEARD_CHARS = 160
+# The longest slot text read: room for a long story whose red flag comes last ("... and since
+# the weekend my calf's been fat and warm"); what is said back is capped again when spoken.
+MAX_HEARD_CHARS = 1000
 
 CARD_TITLE = "Trigger Point Coach"
 TURN_ATTRIBUTE = "turn"  # request attribute: the finished Turn, for skill/display.py

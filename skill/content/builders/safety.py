@@ -12,7 +12,10 @@ from skill.content.objects import (
     LOCALES,
     AvoidZone,
     Caution,
+    Explained,
     FollowUp,
+    Healed,
+    Others,
     RedFlag,
     Safety,
     Screen,
@@ -74,6 +77,28 @@ def build(b: Build) -> Safety | None:
                 numbers[locale] = MappingProxyType({"emergency": em, "urgent": ur})
     not_signs = reader.get_signs(reader.root, "not_signs", classes)
     soft_words = frozenset(reader.get_words(reader.root, "soft_words", required=False))
+    healed = _healed(reader, classes, {f.id for f in red_flags})
+    explained_node = (
+        reader.get_map(reader.root, "explained") if "explained" in reader.root else None
+    )
+    explained = (
+        Explained(
+            frozenset(reader.get_signs(explained_node, "signs")),
+            reader.get_signs(explained_node, "causes", classes),
+        )
+        if explained_node is not None
+        else Explained()
+    )
+    others_node = reader.get_map(reader.root, "others") if "others" in reader.root else None
+    others = (
+        Others(
+            frozenset(reader.get_words(others_node, "after")),
+            reader.get_signs(others_node, "people"),
+            frozenset(reader.get_words(others_node, "pronouns")),
+        )
+        if others_node is not None
+        else Others()
+    )
     cautions = []
     for node in reader.maps(reader.root, "cautions"):
         cid, text = reader.get_str(node, "id"), reader.get_str(node, "text")
@@ -106,7 +131,21 @@ def build(b: Build) -> Safety | None:
         not_signs,
         follow_up,
         soft_words,
+        healed,
+        others,
+        explained,
     )
+
+
+def _healed(reader: Reader, classes: Mapping[str, tuple[str, ...]], flag_ids: set[str]) -> Healed:
+    node = reader.get_map(reader.root, "healed") if "healed" in reader.root else None
+    if node is None:
+        return Healed()
+    flags = reader.get_words(node, "flags")
+    for flag in flags:
+        if flag not in flag_ids:
+            reader.problem(reader.line_of(node, "flags"), f"healed: unknown red flag '{flag}'")
+    return Healed(frozenset(flags), reader.get_signs(node, "words", classes))
 
 
 def _screen(b: Build) -> tuple[Screen | None, list[tuple[ScreenExtra, YamlMap]]]:

@@ -82,6 +82,7 @@ def build(b: Build) -> Language:
         ),
         second_words=tuple(dict.fromkeys(utt.get_words(car, "second_words"))),
         whole_only=frozenset(utt.get_words(car, "whole_only", required=False)),
+        kit_first=frozenset(utt.get_words(car, "kit_first", required=False)),
         answers=MappingProxyType(answers),
         meanings=MappingProxyType(meanings),
         out_of_domain=utt.get_words(root, "out_of_domain"),
