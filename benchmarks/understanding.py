@@ -66,18 +66,6 @@ HELD_OUT = (
     "redflags-holdout3",
     "redflags-holdout4",
 )
-# The writers' red-flag kinds (mapping.md) and the content's red flags they name.
-KINDS = {
-    "clot": "possible_clot",
-    "nerve": "nerve_signs",
-    "rupture": "possible_rupture",
-    "fracture": "possible_fracture",
-    "stress_fracture": "stress_fracture",
-    "knee_injury": "knee_injury",
-    "infection": "hot_red_joint_fever",
-    "circulation": "compartment_or_circulation",
-    "unexplained": "unexplained_pain",
-}
 CATEGORIES = (
     "place",
     "vague",
@@ -477,7 +465,7 @@ def main() -> None:
                     f" {carried}/{len(flagged)}"
                 )
                 kinds = [
-                    f"red_flag:{KINDS.get(str(e['expect']['red_flag']))}" in o.said
+                    f"red_flag:{RED_FLAG_KINDS.get(str(e['expect']['red_flag']))}" in o.said
                     for e, o in zip(entries, outcomes, strict=True)
                     if "red_flag" in e["expect"] and e["expect"]["red_flag"] != "none"
                 ]
