@@ -21,7 +21,7 @@ from collections.abc import Mapping
 from functools import cache
 from types import MappingProxyType
 
-from skill.content import Catalogue, Explained, Others
+from skill.content import Catalogue, Explained, Healed, Others
 from skill.phrases import occurrences, spans, tokens
 from skill.records import record
 from skill.resolve import vocabulary
@@ -88,8 +88,7 @@ class Signs:
     near: NearSigns  # first word → (the phrases said in order and close, red flag id)
     not_signs: tuple[str, ...]  # phrases that hold a sign word but are no sign ("warm up")
     body: frozenset[str]  # first words of places and muscles ("me hammy" is "my hammy")
-    healed: tuple[str, ...]  # said after a sign that heals, they put it in the past
-    healing: frozenset[str]  # the red flags whose signs can be in the past
+    healed: Healed  # said after a sign of an injury that heals, they put it in the past
     others: Others  # a sign just after someone else is theirs
     explained: Explained  # redness or warmth with what explains it
 
@@ -199,8 +198,7 @@ def signs(cat: Catalogue) -> Signs:
         _near_index(cat),
         safety.not_signs,
         body_firsts(cat),
-        safety.healed.words,
-        safety.healed.flags,
+        safety.healed,
         safety.others,
         safety.explained,
     )
@@ -271,12 +269,13 @@ class _NowAndMine:
         self.theirs = [
             b for a, b, _ in occurrences(toks, who.people) if a == 0 or toks[a - 1] in who.after
         ] + [k + 1 for k, t in enumerate(toks) if t in who.pronouns]
-        self.healed = [a for a, _b, _ in occurrences(toks, lex.healed) if not negated(toks, a)]
+        healed = occurrences(toks, lex.healed.words)
+        self.healed = [a for a, _b, _ in healed if not negated(toks, a)]
         self.causes = [
             (a, b) for a, b, _ in occurrences(toks, lex.explained.causes) if not negated(toks, a)
         ]
         self.toks = toks
-        self.healing = lex.healing
+        self.healing = lex.healed.flags
         self.explainable = lex.explained.signs
 
     def holds(self, start: int, end: int, flag: str, sign: str = "") -> bool:

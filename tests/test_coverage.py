@@ -247,6 +247,9 @@ def test_someone_elses_sign_is_theirs_but_a_sign_they_report_is_the_runners(
         "yeah mate swollen and hot",
         "my son's fine but my knee gave way",
         "i tripped over my dog and broke my foot",
+        # they and them may be the runner's own legs
+        "my calves, they're swollen and hot",
+        "both of them are swollen",
     ):
         assert red_flags_in(cat, mine), mine
 

@@ -61,10 +61,13 @@ RED_FLAG_SETS = {
         },
     ),
     "redflags7": (
-        299,
+        298,
         {
             # a light gone red, not a leg
             "hang on the baby monitor light's gone red let me check on her okay ready",
+            # quads "like concrete" after an ultra: "they" are the quads, so no one else's
+            "my quads are trashed from the hundred miler they feel like concrete but that's just"
+            " normal post race stuff",
         },
     ),
 }

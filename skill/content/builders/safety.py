@@ -78,25 +78,22 @@ def build(b: Build) -> Safety | None:
     not_signs = reader.get_signs(reader.root, "not_signs", classes)
     soft_words = frozenset(reader.get_words(reader.root, "soft_words", required=False))
     healed = _healed(reader, classes, {f.id for f in red_flags})
-    explained_node = (
-        reader.get_map(reader.root, "explained") if "explained" in reader.root else None
-    )
+    told = _optional_map(reader, "explained")
     explained = (
         Explained(
-            frozenset(reader.get_signs(explained_node, "signs")),
-            reader.get_signs(explained_node, "causes", classes),
+            frozenset(reader.get_signs(told, "signs")), reader.get_signs(told, "causes", classes)
         )
-        if explained_node is not None
+        if told is not None
         else Explained()
     )
-    others_node = reader.get_map(reader.root, "others") if "others" in reader.root else None
+    said_of = _optional_map(reader, "others")
     others = (
         Others(
-            frozenset(reader.get_words(others_node, "after")),
-            reader.get_signs(others_node, "people"),
-            frozenset(reader.get_words(others_node, "pronouns")),
+            frozenset(reader.get_words(said_of, "after")),
+            reader.get_signs(said_of, "people"),
+            frozenset(reader.get_words(said_of, "pronouns")),
         )
-        if others_node is not None
+        if said_of is not None
         else Others()
     )
     cautions = []
@@ -137,8 +134,13 @@ def build(b: Build) -> Safety | None:
     )
 
 
+def _optional_map(reader: Reader, key: str) -> YamlMap | None:
+    """A mapping the content may leave out (the minimal content has no look-alike rules)."""
+    return reader.get_map(reader.root, key) if key in reader.root else None
+
+
 def _healed(reader: Reader, classes: Mapping[str, tuple[str, ...]], flag_ids: set[str]) -> Healed:
-    node = reader.get_map(reader.root, "healed") if "healed" in reader.root else None
+    node = _optional_map(reader, "healed")
     if node is None:
         return Healed()
     flags = reader.get_words(node, "flags")
