@@ -58,13 +58,14 @@ MODELS = ROOT / "interaction_model" / "interactionModels" / "custom"
 VA_RUNNER = ROOT / "tests" / "va" / "run.js"
 # Sets that may be read and tuned on, and sets that are only run (their failures never listed).
 TUNED = ("dev", "dev2", "redflags", "redflags2", "redflags3", "redflags4", "redflags5",
-         "redflags6", "redflags7")  # fmt: skip
+         "redflags6", "redflags7", "redflags8")  # fmt: skip
 HELD_OUT = (
     "test",
     "redflags-holdout",
     "redflags-holdout2",
     "redflags-holdout3",
     "redflags-holdout4",
+    "redflags-holdout5",
 )
 CATEGORIES = (
     "place",
@@ -78,16 +79,18 @@ CATEGORIES = (
 )
 
 # The corpus writers' names for red flags → the ids in content/safety.yaml.
+# The kinds the writers were given (mapping.md) and the red flags whose advice covers each: an
+# emergency sign has its own flag (breathlessness with a clot, saddle numbness with a nerve).
 RED_FLAG_KINDS = {
-    "clot": "possible_clot",
-    "nerve": "nerve_signs",
-    "rupture": "possible_rupture",
-    "fracture": "possible_fracture",
-    "stress_fracture": "stress_fracture",
-    "knee_injury": "knee_injury",
-    "infection": "hot_red_joint_fever",
-    "circulation": "compartment_or_circulation",
-    "unexplained": "unexplained_pain",
+    "clot": ("possible_clot", "breathless_or_chest_pain"),
+    "nerve": ("nerve_signs", "saddle_or_bladder"),
+    "rupture": ("possible_rupture",),
+    "fracture": ("possible_fracture",),
+    "stress_fracture": ("stress_fracture",),
+    "knee_injury": ("knee_injury",),
+    "infection": ("hot_red_joint_fever",),
+    "circulation": ("compartment_or_circulation",),
+    "unexplained": ("unexplained_pain",),
 }
 
 
@@ -465,7 +468,10 @@ def main() -> None:
                     f" {carried}/{len(flagged)}"
                 )
                 kinds = [
-                    f"red_flag:{RED_FLAG_KINDS.get(str(e['expect']['red_flag']))}" in o.said
+                    any(
+                        f"red_flag:{flag}" in o.said
+                        for flag in RED_FLAG_KINDS[str(e["expect"]["red_flag"])]
+                    )
                     for e, o in zip(entries, outcomes, strict=True)
                     if "red_flag" in e["expect"] and e["expect"]["red_flag"] != "none"
                 ]

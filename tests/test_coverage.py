@@ -289,3 +289,19 @@ def test_redness_or_warmth_with_its_cause_is_no_sign_but_swelling_always_is(
         "my calf is swollen from my new socks",
     ):
         assert red_flags_in(cat, sign) == ["possible_clot"], sign
+
+
+def test_of_several_red_flags_heard_the_most_urgent_comes_first(cat: Catalogue) -> None:
+    # Its advice is the one spoken: an emergency call before "get checked today", and the
+    # emergency signs of a clot or a nerve have red flags of their own.
+    for said, first in (
+        ("my knee's hot and red and i've got a fever", "hot_red_joint_fever"),
+        ("me knee's all red and hot and i'm feeling pretty crook", "hot_red_joint_fever"),
+        ("it's warm and red and i feel rotten like i've got flu", "hot_red_joint_fever"),
+        ("my foot's gone pale and cold and it feels dead", "compartment_or_circulation"),
+        ("my knee gave way and now i can't catch my breath", "breathless_or_chest_pain"),
+        ("my calf is swollen and i've wet myself", "saddle_or_bladder"),
+        ("my calf popped and now my foot is numb", "possible_rupture"),
+    ):
+        flags = red_flags_in(cat, said)
+        assert len(flags) > 1 and flags[0] == first, (said, flags)

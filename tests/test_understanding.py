@@ -70,6 +70,19 @@ RED_FLAG_SETS = {
             " normal post race stuff",
         },
     ),
+    "redflags8": (
+        297,
+        {
+            # cramp and "the one side" said too far apart; a sock's ring that stayed
+            "thing is my calf has been cramping for three days straight only on the one side and"
+            " my ankle sock left a ring in it that took ages to go away",
+            # first words that start only signs here and have no lead (the intents are spent)
+            "breathing's been kinda weird since i got off a red eye from la and my calf is swollen"
+            " on just the one leg",
+            "gave my ankle a real twist on a rock and went down hard and i couldn't walk on it to"
+            " get home",
+        },
+    ),
 }
 
 

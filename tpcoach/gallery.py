@@ -56,7 +56,7 @@ def sample_screens(cat: Catalogue, geo: Geometry) -> dict[str, Screen]:
     paused = screen_for(cat, geo, state, ["paused"], "")
     assert paused is not None
     screens["tfl-left-paused"] = paused
-    clot = cat.safety.red_flags[0]
+    clot = next(f for f in cat.safety.red_flags if f.id == "possible_clot")
     advice = clot.advice.format(**cat.safety.numbers["en-US"])
     red = screen_for(cat, geo, State(), [f"red_flag:{clot.id}"], advice)
     assert red is not None

@@ -27,6 +27,7 @@ from typing import Any
 
 from skill.content import LOCALES, Catalogue
 from skill.resolve import place_id
+from skill.signs import SIGN_OPENER
 from skill.text import normalise, sample_key
 from tpcoach import nlu
 from tpcoach.leads import Lead, carrier_words, leads, routine_cues
@@ -245,6 +246,12 @@ def tell_samples(cat: Catalogue, locale: str = "en-US") -> list[str]:
     word would say what a lead intent says (``check_collisions``)."""
     carriers = set(carrier_words(cat))
     samples = [f"{c} {{{WORDS}}}" for c in carriers]
+    # "sleeping's a nightmare", "walking's gotten weird": the contraction is one word to Alexa,
+    # and the skill reads it as the word alone, so it is lost as harmlessly.
+    firsts = _lead_firsts(cat)
+    samples += [
+        f"{c}'s {{{WORDS}}}" for c in sorted(carriers) if c.isalpha() and f"{c}'s" not in firsts
+    ]
     typed = [
         t
         for t in typed_samples(
@@ -297,7 +304,7 @@ def lead_intent_model(lead: Lead, said_alone: set[str]) -> Json:
     "numbness", "back") unless a built-in already hears that word alone (``said_alone``)."""
     samples = [f"{c} {{{WORDS}}}" for c in lead.carriers]
     samples += [c for c in lead.carriers if sample_key(c) not in said_alone]
-    if not lead.answer:
+    if not lead.answer or lead.intent == SIGN_OPENER:
         # "calf's tight", "hamstring's sore": Alexa writes the contraction as one word.
         samples += [f"{c}'s {{{WORDS}}}" for c in lead.carriers if c.isalpha()]
     return intent(lead.intent, {WORDS: SEARCH_QUERY}, _unique(samples))
