@@ -78,7 +78,6 @@ CATEGORIES = (
     "other",
 )
 
-# The corpus writers' names for red flags → the ids in content/safety.yaml.
 # The kinds the writers were given (mapping.md) and the red flags whose advice covers each: an
 # emergency sign has its own flag (breathlessness with a clot, saddle numbness with a nerve).
 RED_FLAG_KINDS = {
