@@ -22,6 +22,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -222,13 +223,16 @@ def intent(name: str, slots: Mapping[str, str] | None = None, samples: Iterable[
     return out
 
 
-def _lead_firsts(cat: Catalogue) -> set[str]:
+@cache
+def _lead_firsts(cat: Catalogue) -> frozenset[str]:
     """The first words of every carrier, routine cue and lead: Alexa passes on none of them."""
-    return {
-        *carrier_words(cat),
-        *routine_cues(cat),
-        *(c.split()[0] for lead in leads(cat) for c in lead.carriers),
-    }
+    return frozenset(
+        {
+            *carrier_words(cat),
+            *routine_cues(cat),
+            *(c.split()[0] for lead in leads(cat) for c in lead.carriers),
+        }
+    )
 
 
 def literal_phrases(cat: Catalogue, phrases: Iterable[str]) -> list[str]:
@@ -264,39 +268,61 @@ def tell_samples(cat: Catalogue, locale: str = "en-US") -> list[str]:
     return _unique([*samples, *typed])
 
 
+@cache
 def splits_a_sign(cat: Catalogue, sample: str) -> str | None:
     """The red-flag sign a typed sample could cut, if any. Alexa sends a slot's words but not
     the sample's own words, so in "my {region} aches" the words "my shin and bone aches" would
     reach the skill as "shin and bone": a sign that runs from a slot into the sample's words
-    (or lies in them) would be lost."""
+    (or lies in them) would be lost. Of several, the first in ``safety.yaml``'s order."""
     parts = nlu.sample_parts(sample)
-    runs: list[tuple[bool, bool, list[str]]] = []  # (slot before, slot after, words)
+    runs: list[tuple[bool, bool, tuple[str, ...]]] = []  # (slot before, slot after, words)
     current: list[str] = []
     before = False
     for is_slot, item in parts:
         if is_slot:
             if current:
-                runs.append((before, True, current))
+                runs.append((before, True, tuple(current)))
             current, before = [], True
         else:
             current.append(item)
     if current:
-        runs.append((before, False, current))
-    for flag in cat.safety.red_flags:
-        for sign in flag.words:
-            words = nlu.words(sign)
-            text = " ".join(words)
-            for slot_before, slot_after, run in runs:
-                said = " ".join(run)
-                if f" {text} " in f" {said} ":
-                    return sign
-                for k in range(1, len(words)):
-                    head, tail = words[:k], words[k:]
-                    if slot_before and run[: len(tail)] == tail:
-                        return sign
-                    if slot_after and run[-len(head) :] == head:
-                        return sign
-    return None
+        runs.append((before, False, tuple(current)))
+    index = _sign_index(cat)
+    found: list[tuple[int, str]] = []
+    for slot_before, slot_after, run in runs:
+        for a in range(len(run)):
+            for b in range(a + 1, len(run) + 1):
+                found += index.whole.get(run[a:b], ())
+        for k in range(1, len(run) + 1):
+            if slot_before:  # the sign's head in the slot, its tail starting the run
+                found += index.tails.get(run[:k], ())
+            if slot_after:  # its head ending the run, its tail in the slot
+                found += index.heads.get(run[-k:], ())
+    return min(found)[1] if found else None
+
+
+class _SignIndex:
+    """The red-flag signs as words: whole, and cut in two (head, tail), each with its place in
+    ``safety.yaml``'s order."""
+
+    def __init__(self, cat: Catalogue) -> None:
+        self.whole: dict[tuple[str, ...], list[tuple[int, str]]] = {}
+        self.heads: dict[tuple[str, ...], list[tuple[int, str]]] = {}
+        self.tails: dict[tuple[str, ...], list[tuple[int, str]]] = {}
+        signs = (sign for flag in cat.safety.red_flags for sign in flag.words)
+        for order, sign in enumerate(signs):
+            words = tuple(nlu.words(sign))
+            if not words:
+                continue
+            self.whole.setdefault(words, []).append((order, sign))
+            for k in range(1, len(words)):
+                self.heads.setdefault(words[:k], []).append((order, sign))
+                self.tails.setdefault(words[k:], []).append((order, sign))
+
+
+@cache
+def _sign_index(cat: Catalogue) -> _SignIndex:
+    return _SignIndex(cat)
 
 
 def lead_intent_model(lead: Lead, said_alone: set[str]) -> Json:
