@@ -33,7 +33,7 @@ from tpcoach.model import (
     strict_definitions,
     write_model,
 )
-from tpcoach.nlu import compile_model
+from tpcoach.nlu import Model, compile_model
 
 Json = dict[str, Any]
 
@@ -183,13 +183,24 @@ def test_custom_intents_carry_many_phrasings(us_model: Json) -> None:
     assert sum(1 for n in counts if n.startswith("Lead")) >= 150
 
 
+_COMPILED: dict[int, tuple[Json, Model]] = {}
+
+
+def _compiled(model: Json) -> Model:
+    """The model compiled once per document (a test that changes one compiles its own copy)."""
+    kept = _COMPILED.get(id(model))
+    if kept is None or kept[0] is not model:
+        kept = _COMPILED[id(model)] = (model, compile_model(model))
+    return kept[1]
+
+
 def understand(model: Json, utterance: str) -> list[tuple[str, dict[str, str]]]:
     """What the skill takes the utterance to mean: the request the model makes of it (by the
     matcher chat and tests use), read by the skill's own understanding."""
     from skill.resolve import Heard
     from skill.understand import meaning_of
 
-    heard = compile_model(model).understand(utterance)
+    heard = _compiled(model).understand(utterance)
     slots = {k: Heard(id=v.id, text=v.value) for k, v in heard.slots.items()}
     meaning = meaning_of(catalogue(), str(heard.intent), slots)
     return [(meaning.intent, {k: str(h.id) for k, h in meaning.slots.items() if h.id})]
