@@ -276,6 +276,7 @@ class _NowAndMine:
         ]
         self.toks = toks
         self.healing = lex.healed.flags
+        self.healing_signs = lex.healed.signs
         self.explainable = lex.explained.signs
 
     def holds(self, start: int, end: int, flag: str, sign: str = "") -> bool:
@@ -287,7 +288,7 @@ class _NowAndMine:
             self._explains(start, end, a, b) for a, b in self.causes
         ):
             return False
-        if flag in self.healing:
+        if flag in self.healing or sign in self.healing_signs:
             return not any(0 <= a - end <= HEALED_REACH for a in self.healed)
         return True
 
@@ -305,7 +306,8 @@ NEAR_GAP = 5  # words that may stand between the parts of a near sign
 def _said_near(toks: list[str], near: NearSigns, now: _NowAndMine) -> set[str]:
     """The red flags of near signs (``near``: first word → (parts as word tuples, flag id))
     said in ``toks``: the parts in order, each within :data:`NEAR_GAP` words of the one
-    before, the first not negated, and the runner's now (``now``)."""
+    before, none negated (the first as any sign is; a later one by a negator between it and
+    the part before: "the muscle bit, not the bone"), and the runner's now (``now``)."""
     found: set[str] = set()
 
     def at(i: int, phrase: tuple[str, ...]) -> bool:
@@ -322,7 +324,7 @@ def _said_near(toks: list[str], near: NearSigns, now: _NowAndMine) -> set[str]:
             for phrase in parts[1:]:
                 window = range(end, min(len(toks), end + NEAR_GAP + 1))
                 nxt = next((k for k in window if at(k, phrase)), None)
-                if nxt is None:
+                if nxt is None or negated(toks[end:nxt], nxt - end):
                     break
                 end = nxt + len(phrase)
             else:

@@ -271,6 +271,60 @@ def test_a_healed_injury_is_in_the_past_but_a_sign_of_now_never_is(cat: Catalogu
         assert red_flags_in(cat, now), now
 
 
+def test_surgery_long_ago_is_no_clot_risk_but_recent_surgery_is(cat: Catalogue) -> None:
+    # healed.signs: a sign of another flag that heals, put in the past as an injury is
+    assert red_flags_in(cat, "had knee surgery ten years ago, my it band's tight") == []
+    assert red_flags_in(cat, "had knee surgery last week and my calf aches") == ["possible_clot"]
+    assert red_flags_in(cat, "had surgery years ago and now my calf is swollen") == [
+        "possible_clot"
+    ]
+
+
+def test_a_near_sign_with_a_negated_part_is_no_sign(cat: Catalogue) -> None:
+    assert red_flags_in(cat, "the muscle bit, not the bone, is just sore") == []
+    assert red_flags_in(cat, "one bit on the bone is sore") == ["stress_fracture"]
+    # a negator inside an earlier part negates nothing after it
+    assert red_flags_in(cat, "no feeling in my toes") == ["nerve_signs"]
+    assert red_flags_in(cat, "lost no weight, my calf is tight") == []
+    assert red_flags_in(cat, "lost a heap of weight and my hip aches") == ["unexplained_pain"]
+
+
+def test_a_kneecap_that_came_out_is_a_knee_injury_and_a_trip_out_is_nothing(
+    cat: Catalogue,
+) -> None:
+    for said in ("my kneecap popped out", "i think i dislocated my kneecap"):
+        assert red_flags_in(cat, said) == ["knee_injury"], said
+    assert red_flags_in(cat, "felt a pop back of the calf") == ["possible_rupture"]
+    assert red_flags_in(cat, "i need to pop back to the shops after this") == []
+
+
+def test_muscles_called_locked_up_are_tight_but_a_knee_that_locks_is_a_sign(
+    cat: Catalogue,
+) -> None:
+    assert red_flags_in(cat, "my hip flexors are all locked up") == []
+    assert red_flags_in(cat, "my glutes are locked up after the hills") == []
+    assert red_flags_in(cat, "my knee locked up on the stairs") == ["knee_injury"]
+
+
+def test_a_first_word_that_starts_only_signs_still_reaches_the_skill(
+    cat: Catalogue, model: Model
+) -> None:
+    # carriers.sign_first: openers that begin their signs through SignOpenerIntent
+    for text, flag in (
+        ("feel a bit off and feverish and the knee's all red and warm", "hot_red_joint_fever"),
+        ("peed myself a bit on the run", "saddle_or_bladder"),
+        ("to be honest this pain never goes away no matter what i do", "unexplained_pain"),
+    ):
+        intent, meaning = heard(cat, model, text)
+        assert getattr(meaning, "intent", None) == SYMPTOM, (text, intent)
+        assert meaning.slots["symptom"].id == flag, text  # type: ignore[attr-defined]
+    # and a place said after such a word is still that place
+    intent, meaning = heard(cat, model, "feel like my calf is tight")
+    assert meaning_key(cat, meaning) == meaning_key(  # type: ignore[arg-type]
+        cat, understand(cat, "my calf is tight")
+    )
+
+
 def test_redness_or_warmth_with_its_cause_is_no_sign_but_swelling_always_is(
     cat: Catalogue,
 ) -> None:

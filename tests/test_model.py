@@ -519,7 +519,7 @@ MANIFEST_BREAKS = [
         "Additional properties are not allowed ('examplePhrasez' was unexpected)",
     ),
     (unknown_interface, "'HOLOGRAM' is not a known type"),
-    (example_not_a_sample, "asks 'to bake a cake', which is no sample utterance of the model"),
+    (example_not_a_sample, "asks 'bake a cake', which is no sample utterance of the model"),
     (no_disclaimer, "must say the skill is 'not a substitute for professional medical advice'"),
 ]
 

@@ -70,6 +70,7 @@ RED_FLAG_SETS = {
             " normal post race stuff",
         },
     ),
+    "redflags9": (300, set()),
     "redflags8": (
         297,
         {

@@ -266,6 +266,7 @@ class Healed:
 
     flags: frozenset[str] = frozenset()
     words: tuple[str, ...] = ()
+    signs: frozenset[str] = frozenset()  # signs of other flags that heal too (surgery)
 
 
 @record

@@ -420,14 +420,14 @@ def _check_example(phrase: str, invocation: str, model: Json) -> str | None:
     if not request:
         opens = found.group("launch").lower() in ("open", "start", "launch", "begin")
         return None if opens else "asks nothing"
-    candidates = [request]
+    # Alexa takes a connector after the invocation name ("ask ... to ...") as part of the
+    # invocation, so the request it sends is what follows it.
     first, _, after = request.partition(" ")
-    if first in CONNECTING_WORDS:
-        candidates.append(after)
+    candidates = [after] if first in CONNECTING_WORDS and after else [request]
     compiled = nlu.compile_model(model)
     if any(nlu.readings(compiled, c) or nlu.producers(compiled, c) for c in candidates):
         return None
-    return f"asks '{request}', which is no sample utterance of the model"
+    return f"asks '{candidates[0]}', which is no sample utterance of the model"
 
 
 def check_model(

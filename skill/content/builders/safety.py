@@ -77,7 +77,7 @@ def build(b: Build) -> Safety | None:
                 numbers[locale] = MappingProxyType({"emergency": em, "urgent": ur})
     not_signs = reader.get_signs(reader.root, "not_signs", classes)
     soft_words = frozenset(reader.get_words(reader.root, "soft_words", required=False))
-    healed = _healed(reader, classes, {f.id for f in red_flags})
+    healed = _healed(reader, classes, {f.id: f.words for f in red_flags})
     told = _optional_map(reader, "explained")
     explained = (
         Explained(
@@ -139,15 +139,24 @@ def _optional_map(reader: Reader, key: str) -> YamlMap | None:
     return reader.get_map(reader.root, key) if key in reader.root else None
 
 
-def _healed(reader: Reader, classes: Mapping[str, tuple[str, ...]], flag_ids: set[str]) -> Healed:
+def _healed(
+    reader: Reader,
+    classes: Mapping[str, tuple[str, ...]],
+    flag_words: Mapping[str, tuple[str, ...]],
+) -> Healed:
     node = _optional_map(reader, "healed")
     if node is None:
         return Healed()
     flags = reader.get_words(node, "flags")
     for flag in flags:
-        if flag not in flag_ids:
+        if flag not in flag_words:
             reader.problem(reader.line_of(node, "flags"), f"healed: unknown red flag '{flag}'")
-    return Healed(frozenset(flags), reader.get_signs(node, "words", classes))
+    signs = reader.get_signs(node, "signs", classes)
+    known = {w for f in flag_words.values() for w in f}
+    for sign in signs:
+        if sign not in known:
+            reader.problem(reader.line_of(node, "signs"), f"healed: '{sign}' is no red flag's sign")
+    return Healed(frozenset(flags), reader.get_signs(node, "words", classes), frozenset(signs))
 
 
 def _screen(b: Build) -> tuple[Screen | None, list[tuple[ScreenExtra, YamlMap]]]:

@@ -77,7 +77,11 @@ def build(b: Build) -> Language:
         within_fillers=frozenset(utt.get_words(fil, "within")),
         openers=tuple(
             dict.fromkeys(
-                (*utt.get_words(car, "openers"), *utt.get_words(car, "common", required=False))
+                (
+                    *utt.get_words(car, "openers"),
+                    *utt.get_words(car, "sign_first", required=False),
+                    *utt.get_words(car, "common", required=False),
+                )
             )
         ),
         second_words=tuple(dict.fromkeys(utt.get_words(car, "second_words"))),
