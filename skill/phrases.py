@@ -17,14 +17,23 @@ KEEP_S = frozenset(
 )  # fmt: skip
 
 
+# Negative contractions heard or typed without their apostrophe ("i cant walk on it").
+APOSTROPHES = {
+    w.replace("'", ""): w
+    for w in ("can't", "won't", "don't", "doesn't", "didn't", "isn't", "aren't", "wasn't",
+              "couldn't", "wouldn't", "shouldn't", "haven't", "hasn't", "hadn't")
+}  # fmt: skip
+
+
 def tokens(text: str, body: frozenset[str] = frozenset()) -> list[str]:
-    """Normalised words, with possessives dropped ("calf's" → "calf") and "me" as "my" before a
-    word in ``body`` ("me hammy", not "wakes me up")."""
+    """Normalised words, with possessives dropped ("calf's" → "calf"), negative contractions
+    given back their apostrophe ("cant" → "can't") and "me" as "my" before a word in ``body``
+    ("me hammy", not "wakes me up")."""
     out = []
     for t in normalise(text).split():
         if t.endswith("'s") and t not in KEEP_S:
             t = t[:-2]
-        out.append(t)
+        out.append(APOSTROPHES.get(t, t))
     return [
         "my" if t == "me" and i + 1 < len(out) and out[i + 1] in body else t
         for i, t in enumerate(out)

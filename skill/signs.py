@@ -54,14 +54,17 @@ ANSWER_WHEN = frozenset({"yet", "today", "now", "tonight", "anymore", "again"})
 
 def negated(toks: list[str], start: int) -> bool:
     """Whether a negator stands just before ``toks[start]``: within :data:`NEGATION_REACH`
-    words, not counting the glue of a list ("not having any swelling or tingling"), and with
-    no "but" between. A "no" that answers and then says something ("no, my calf is swollen",
-    "no way, I fell") negates nothing."""
-    counted = 0
-    for k in range(start - 1, max(-1, start - 3 * NEGATION_REACH - 1), -1):
+    words, not counting the glue of a list ("not having any swelling or tingling") and reaching
+    as far again past each "or" of one, and with no "but" or "if" between. A "no" that
+    answers and then says something ("no, my calf is swollen", "no way, I fell") negates
+    nothing."""
+    counted, reach = 0, NEGATION_REACH
+    for k in range(start - 1, max(-1, start - 6 * NEGATION_REACH - 1), -1):
         t = toks[k]
-        if t in ("but", "though", "although", "except"):
-            return False
+        if t in ("but", "though", "although", "except", "if", "whether"):
+            return False  # "not sure if it's swollen" denies nothing
+        if t in ("or", "nor"):
+            reach += NEGATION_REACH  # "haven't been on a long flight or had surgery"
         if t in NEGATORS:
             after = [*toks[k + 1 : k + 3], "", ""]
             if t in ("no", "none") and k + 1 < start and after[0] in ANSWER_THEN:
@@ -72,7 +75,7 @@ def negated(toks: list[str], start: int) -> bool:
             return not (k + 2 < start and after[0] in ANSWER_WHEN and after[1] in ANSWER_THEN)
         if t not in NEGATION_GLUE:
             counted += 1
-            if counted >= NEGATION_REACH:
+            if counted >= reach:
                 return False
     return False
 
@@ -249,6 +252,7 @@ def red_flags_in(cat: Catalogue, text: str) -> list[str]:
 
 OTHERS_REACH = 3  # words that may stand between someone else ("my mate") and their sign
 HEALED_REACH = 12  # words that may stand between a sign and what puts it in the past
+AGO_REACH = 2  # words that may stand between a sign of now and a "years ago" that dates it
 EXPLAINED_REACH = 6  # words that may stand between redness or warmth and what explains it
 BUT_WORDS = frozenset({"but", "though", "although", "except"})
 # Words that make what follows the runner's own: "my wife says my leg is blue".
@@ -271,6 +275,8 @@ class _NowAndMine:
         ] + [k + 1 for k, t in enumerate(toks) if t in who.pronouns]
         healed = occurrences(toks, lex.healed.words)
         self.healed = [a for a, _b, _ in healed if not negated(toks, a)]
+        self.ago = [a for a, _b, _ in occurrences(toks, lex.healed.ago)]
+        self.never = lex.healed.never
         self.causes = [
             (a, b) for a, b, _ in occurrences(toks, lex.explained.causes) if not negated(toks, a)
         ]
@@ -288,9 +294,12 @@ class _NowAndMine:
             self._explains(start, end, a, b) for a, b in self.causes
         ):
             return False
+        healed = [a for a in self.healed if 0 <= a - end <= HEALED_REACH]
         if flag in self.healing or sign in self.healing_signs:
-            return not any(0 <= a - end <= HEALED_REACH for a in self.healed)
-        return True
+            return not healed
+        # "my knee was swollen years ago ... but that's all healed": then, not now
+        then = [a for a in self.ago if 0 <= a - end <= AGO_REACH]
+        return not (then and set(healed) - set(then) and sign not in self.never)
 
     def _explains(self, start: int, end: int, a: int, b: int) -> bool:
         """Whether the cause at ``a:b`` is close to the sign at ``start:end``, no "but"

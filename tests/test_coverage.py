@@ -280,6 +280,37 @@ def test_surgery_long_ago_is_no_clot_risk_but_recent_surgery_is(cat: Catalogue) 
     ]
 
 
+def test_a_negation_reaches_along_a_list_but_not_past_an_if(cat: Catalogue) -> None:
+    assert red_flags_in(cat, "no i haven't been on a long flight or had surgery") == []
+    assert red_flags_in(cat, "never had a fever or chills or anything") == []
+    # "not sure if" denies nothing
+    assert red_flags_in(cat, "i'm not sure if it's broken or swollen") == [
+        "possible_clot",
+        "possible_fracture",
+    ]
+    assert red_flags_in(cat, "no swelling, but my foot is numb") == ["nerve_signs"]
+
+
+def test_a_sign_of_now_dated_long_ago_and_healed_is_past_but_a_clot_never_is(
+    cat: Catalogue,
+) -> None:
+    assert red_flags_in(cat, "my knee was swollen years ago but that's all healed now") == []
+    assert red_flags_in(cat, "had a clot years ago, all healed, now my calf aches") == [
+        "possible_clot"
+    ]
+    # dated but never healed, or swollen again now
+    assert red_flags_in(cat, "my knee was swollen years ago") == ["possible_clot"]
+    assert red_flags_in(cat, "it swelled up years ago and now it's swollen again") == [
+        "possible_clot"
+    ]
+
+
+def test_a_contraction_without_its_apostrophe_is_the_same_sign(cat: Catalogue) -> None:
+    assert red_flags_in(cat, "i cant do a heel raise on that side") == ["possible_rupture"]
+    assert red_flags_in(cat, "i cant put weight on it") == ["possible_fracture"]
+    assert red_flags_in(cat, "it isnt swollen") == []
+
+
 def test_a_near_sign_with_a_negated_part_is_no_sign(cat: Catalogue) -> None:
     assert red_flags_in(cat, "the muscle bit, not the bone, is just sore") == []
     assert red_flags_in(cat, "one bit on the bone is sore") == ["stress_fracture"]

@@ -71,6 +71,22 @@ RED_FLAG_SETS = {
         },
     ),
     "redflags9": (300, set()),
+    "redflags10": (
+        295,
+        {
+            # first words that start only signs and have no intent left to carry them
+            # ("throbbing" tried before every sentence would make "feels like my calf is
+            # tight" a clot); "pinsan" is speech-to-text's "pins and"
+            "throbbing in the calf that won't go away and it's the leg they operated on last month",
+            "pinsan needles in both feet since yesterday and my legs feel like jelly",
+            "weight is going down without any reason and the leg pain is continuous",
+            # both feet hot or cold from the weather or a run: heard as the sign, which errs
+            # toward advice
+            "my feet feel hot after the run that is normal right they are not red or swollen",
+            "i wore my new runners in the snow and my feet got cold but they're warm now just"
+            " the arch aches",
+        },
+    ),
     "redflags8": (
         297,
         {

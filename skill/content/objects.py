@@ -267,6 +267,8 @@ class Healed:
     flags: frozenset[str] = frozenset()
     words: tuple[str, ...] = ()
     signs: frozenset[str] = frozenset()  # signs of other flags that heal too (surgery)
+    ago: tuple[str, ...] = ()  # just after a sign of now, with a healed word after: then
+    never: frozenset[str] = frozenset()  # signs that no past puts away (a clot)
 
 
 @record

@@ -156,7 +156,17 @@ def _healed(
     for sign in signs:
         if sign not in known:
             reader.problem(reader.line_of(node, "signs"), f"healed: '{sign}' is no red flag's sign")
-    return Healed(frozenset(flags), reader.get_signs(node, "words", classes), frozenset(signs))
+    never = reader.get_signs(node, "never", classes)
+    for sign in never:
+        if sign not in known:
+            reader.problem(reader.line_of(node, "never"), f"healed: '{sign}' is no red flag's sign")
+    return Healed(
+        frozenset(flags),
+        reader.get_signs(node, "words", classes),
+        frozenset(signs),
+        reader.get_signs(node, "ago", classes),
+        frozenset(never),
+    )
 
 
 def _screen(b: Build) -> tuple[Screen | None, list[tuple[ScreenExtra, YamlMap]]]:
