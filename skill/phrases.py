@@ -25,14 +25,18 @@ APOSTROPHES = {
 }  # fmt: skip
 
 
-def tokens(text: str, body: frozenset[str] = frozenset()) -> list[str]:
+def tokens(text: str, body: frozenset[str] = frozenset(), *, body_is: bool = False) -> list[str]:
     """Normalised words, with possessives dropped ("calf's" → "calf"), negative contractions
     given back their apostrophe ("cant" → "can't") and "me" as "my" before a word in ``body``
-    ("me hammy", not "wakes me up")."""
+    ("me hammy", not "wakes me up"). With ``body_is``, a word of ``body`` with "'s" is that
+    word and "is" ("no, calf's red": the calf is red)."""
     out = []
     for t in normalise(text).split():
         if t.endswith("'s") and t not in KEEP_S:
             t = t[:-2]
+            if body_is and t in body:
+                out += [t, "is"]
+                continue
         out.append(APOSTROPHES.get(t, t))
     return [
         "my" if t == "me" and i + 1 < len(out) and out[i + 1] in body else t

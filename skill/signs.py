@@ -18,6 +18,7 @@ but not a "no" that answers and goes on ("no, my calf is swollen").
 from __future__ import annotations
 
 from collections.abc import Mapping
+from collections.abc import Set as AbstractSet
 from functools import cache
 from types import MappingProxyType
 
@@ -48,6 +49,9 @@ ANSWER_THEN = frozenset(
 # words that a "not" can go on to ("not my knee that's swollen" still holds the sign).
 NOT_THEN = ANSWER_THEN - {"my", "me", "the", "this", "both", "when", "after", "since"}
 
+# After an answering "no" and one word, these make a statement of it: "no, calf's red".
+STATEMENT_VERBS = frozenset({"is", "are", "was", "has", "feels", "looks", "went", "got"})
+
 # "not yet", "not today": an answer about when, after which a statement starts.
 ANSWER_WHEN = frozenset({"yet", "today", "now", "tonight", "anymore", "again"})
 
@@ -69,6 +73,8 @@ def negated(toks: list[str], start: int) -> bool:
             after = [*toks[k + 1 : k + 3], "", ""]
             if t in ("no", "none") and k + 1 < start and after[0] in ANSWER_THEN:
                 return False  # "no, my calf is swollen"
+            if t == "no" and k + 2 < start and after[1] in STATEMENT_VERBS:
+                return False  # "no, calf's red" (the calf is red)
             if t == "not" and k + 1 < start and after[0] in NOT_THEN:
                 return False  # "probably not, it's got worse every run"
             # "not yet, my calf is hard as a rock", "not today, I went over on the ice"
@@ -94,6 +100,7 @@ class Signs:
     healed: Healed  # said after a sign of an injury that heals, they put it in the past
     others: Others  # a sign just after someone else is theirs
     explained: Explained  # redness or warmth with what explains it
+    denied_after: tuple[str, ...]  # said just after a sign, they deny it ("is not there")
 
 
 @cache
@@ -204,13 +211,14 @@ def signs(cat: Catalogue) -> Signs:
         safety.healed,
         safety.others,
         safety.explained,
+        safety.denied_after,
     )
 
 
 def red_flags_in(cat: Catalogue, text: str) -> list[str]:
     """The red flags whose signs are said in ``text`` (not negated), in the content's order."""
     lex = signs(cat)
-    said = tokens(text, lex.body)
+    said = tokens(text, lex.body, body_is=True)
     # The words as said, and again without the soft words that may stand inside a sign ("I
     # can't really walk"): a sign found either way counts. Spans are kept in the places of
     # the words as said, so a look-alike found either way ("blue and pink all over", whose
@@ -227,6 +235,7 @@ def red_flags_in(cat: Catalogue, text: str) -> list[str]:
     for toks, where in readings:
         toks = list(toks)
         now = _NowAndMine(toks, lex)  # before look-alikes blank their words ("heat pack")
+        denials = {a for a, _b, _ in occurrences(toks, lex.denied_after)}
         # A sign counts unless a look-alike at least as long overlaps it: "catch my breath"
         # is no sign, "can't catch my breath" is; "I fell asleep" holds no fall.
         kept = []
@@ -244,9 +253,11 @@ def red_flags_in(cat: Catalogue, text: str) -> list[str]:
         found |= {
             lex.red_flags[w]
             for i, j, w in kept
-            if not negated(toks, i) and now.holds(i, j, lex.red_flags[w], w)
+            if not negated(toks, i)
+            and not _denied_after(toks, j, denials)
+            and now.holds(i, j, lex.red_flags[w], w)
         }
-        found |= _said_near(toks, lex.near, now)
+        found |= _said_near(toks, lex.near, now, denials)
     return [f.id for f in cat.safety.red_flags if f.id in found]
 
 
@@ -309,10 +320,25 @@ class _NowAndMine:
         return close and not BUT_WORDS.intersection(gap)
 
 
+# Words that may stand between a sign and what denies it: "swelling and all is not there".
+DENIAL_GLUE = frozenset({"and", "all", "or", "any", "anything", "like", "that", "at", "\x00"})
+
+
+def _denied_after(toks: list[str], end: int, denials: AbstractSet[int]) -> bool:
+    """Whether a denial (``denied_after``) follows the sign that ends at ``end``, with only
+    :data:`DENIAL_GLUE` between."""
+    k = end
+    while k < len(toks) and k not in denials and toks[k] in DENIAL_GLUE:
+        k += 1
+    return k in denials
+
+
 NEAR_GAP = 5  # words that may stand between the parts of a near sign
 
 
-def _said_near(toks: list[str], near: NearSigns, now: _NowAndMine) -> set[str]:
+def _said_near(
+    toks: list[str], near: NearSigns, now: _NowAndMine, denials: AbstractSet[int] = frozenset()
+) -> set[str]:
     """The red flags of near signs (``near``: first word → (parts as word tuples, flag id))
     said in ``toks``: the parts in order, each within :data:`NEAR_GAP` words of the one
     before, none negated (the first as any sign is; a later one by a negator between it and
@@ -337,6 +363,6 @@ def _said_near(toks: list[str], near: NearSigns, now: _NowAndMine) -> set[str]:
                     break
                 end = nxt + len(phrase)
             else:
-                if now.holds(start, end, flag):
+                if now.holds(start, end, flag) and not _denied_after(toks, end, denials):
                     found.add(flag)
     return found

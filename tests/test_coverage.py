@@ -305,6 +305,29 @@ def test_a_sign_of_now_dated_long_ago_and_healed_is_past_but_a_clot_never_is(
     ]
 
 
+def test_a_sign_denied_just_after_it_is_none_but_a_sign_said_after_is(cat: Catalogue) -> None:
+    for denied in ("swelling is not there, only tightness", "no, swelling and all is not there"):
+        assert red_flags_in(cat, denied) == [], denied
+    assert red_flags_in(cat, "swelling is not there but numbness is there") == ["nerve_signs"]
+    # "none" denies nothing: "none of the other things" leaves the sign before it
+    assert red_flags_in(cat, "swollen, none of the other things") == ["possible_clot"]
+
+
+def test_an_answering_no_then_a_body_part_that_is_a_sign_is_the_sign(cat: Catalogue) -> None:
+    # "calf's" is "calf is": a statement follows the "no"
+    assert red_flags_in(cat, "actually no, calf's red and throbbing on this side") == [
+        "possible_clot"
+    ]
+    assert red_flags_in(cat, "no, knee's swollen") == ["possible_clot"]
+    # but "no" before the place and its sign still denies them
+    assert red_flags_in(cat, "no knee swelling or redness") == []
+
+
+def test_shivering_with_what_explains_it_is_no_fever(cat: Catalogue) -> None:
+    assert red_flags_in(cat, "i was shivering because the fan is on") == []
+    assert red_flags_in(cat, "i'm shivering and feverish") == ["hot_red_joint_fever"]
+
+
 def test_a_contraction_without_its_apostrophe_is_the_same_sign(cat: Catalogue) -> None:
     assert red_flags_in(cat, "i cant do a heel raise on that side") == ["possible_rupture"]
     assert red_flags_in(cat, "i cant put weight on it") == ["possible_fracture"]

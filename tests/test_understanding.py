@@ -71,6 +71,7 @@ RED_FLAG_SETS = {
         },
     ),
     "redflags9": (300, set()),
+    "redflags11": (300, set()),
     "redflags10": (
         295,
         {

@@ -308,6 +308,8 @@ class Safety:
     others: Others = Others()
     # redness or warmth with what explains it ("red from my new socks")
     explained: Explained = Explained()
+    # said just after a sign, they deny it ("swelling is not there")
+    denied_after: tuple[str, ...] = ()
 
 
 @record

@@ -131,6 +131,7 @@ def build(b: Build) -> Safety | None:
         healed,
         others,
         explained,
+        reader.get_signs(reader.root, "denied_after", classes),
     )
 
 
