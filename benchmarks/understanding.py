@@ -59,7 +59,7 @@ VA_RUNNER = ROOT / "tests" / "va" / "run.js"
 # Sets that may be read and tuned on, and sets that are only run (their failures never listed).
 TUNED = ("dev", "dev2", "redflags", "redflags2", "redflags3", "redflags4", "redflags5",
          "redflags6", "redflags7", "redflags8", "redflags9", "redflags10",
-         "redflags11")  # fmt: skip
+         "redflags11", "redflags12")  # fmt: skip
 HELD_OUT = (
     "test",
     "redflags-holdout",
@@ -438,7 +438,7 @@ def main() -> None:
         "--half",
         choices=(*TUNED, *HELD_OUT, "both", "all"),
         default="both",
-        help="both: dev and test; dev2, redflags, redflags2-11: development sets (tuned on);"
+        help="both: dev and test; dev2, redflags, redflags2-12: development sets (tuned on);"
         " test, redflags-holdout, redflags-holdout2-6: held out (never read); all: every one",
     )
     parser.add_argument("--client", choices=("nlu", "va", "both"), default="both")

@@ -232,9 +232,12 @@ def red_flags_in(cat: Catalogue, text: str) -> list[str]:
         for a, b, _ in occurrences(toks, lex.not_signs)
     ]
     found: set[str] = set()
+    # Whose a sign is and whether it is past are read in the words as said, so that a soft
+    # word inside what puts a sign in the past ("all good now") still counts.
+    as_said = _NowAndMine(list(said), lex)  # before look-alikes blank their words
     for toks, where in readings:
         toks = list(toks)
-        now = _NowAndMine(toks, lex)  # before look-alikes blank their words ("heat pack")
+        now = _Placed(as_said, where)
         denials = {a for a, _b, _ in occurrences(toks, lex.denied_after)}
         # A sign counts unless a look-alike at least as long overlaps it: "catch my breath"
         # is no sign, "can't catch my breath" is; "I fell asleep" holds no fall.
@@ -273,6 +276,17 @@ OWN_WORDS = frozenset(
      "worries", "and", "but", "then", "so", "now", "also", "plus", "because", "cause", "when",
      "while", "since", "too"}
 )  # fmt: skip
+
+
+class _Placed:
+    """:class:`_NowAndMine` of the words as said, asked about a sign found in a reading whose
+    word ``k`` is word ``where[k]`` as said."""
+
+    def __init__(self, now: _NowAndMine, where: list[int]) -> None:
+        self.now, self.where = now, where
+
+    def holds(self, start: int, end: int, flag: str, sign: str = "") -> bool:
+        return self.now.holds(self.where[start], self.where[end - 1] + 1, flag, sign)
 
 
 class _NowAndMine:
@@ -337,7 +351,7 @@ NEAR_GAP = 5  # words that may stand between the parts of a near sign
 
 
 def _said_near(
-    toks: list[str], near: NearSigns, now: _NowAndMine, denials: AbstractSet[int] = frozenset()
+    toks: list[str], near: NearSigns, now: _Placed, denials: AbstractSet[int] = frozenset()
 ) -> set[str]:
     """The red flags of near signs (``near``: first word → (parts as word tuples, flag id))
     said in ``toks``: the parts in order, each within :data:`NEAR_GAP` words of the one

@@ -323,6 +323,14 @@ def test_an_answering_no_then_a_body_part_that_is_a_sign_is_the_sign(cat: Catalo
     assert red_flags_in(cat, "no knee swelling or redness") == []
 
 
+def test_what_puts_a_sign_in_the_past_counts_though_it_holds_a_soft_word(
+    cat: Catalogue,
+) -> None:
+    # "all" is soft: the sign is also looked for without it, but "all good now" still counts
+    assert red_flags_in(cat, "i had a fall last year, all good now") == []
+    assert red_flags_in(cat, "i had a fall last year") == ["possible_fracture"]
+
+
 def test_shivering_with_what_explains_it_is_no_fever(cat: Catalogue) -> None:
     assert red_flags_in(cat, "i was shivering because the fan is on") == []
     assert red_flags_in(cat, "i'm shivering and feverish") == ["hot_red_joint_fever"]

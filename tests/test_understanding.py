@@ -72,6 +72,23 @@ RED_FLAG_SETS = {
     ),
     "redflags9": (300, set()),
     "redflags11": (300, set()),
+    "redflags12": (
+        294,
+        {
+            # look-alikes heard as the sign, which errs toward advice: each would need a
+            # look-alike whose first word costs an intent ("mouth", "tripped") or that starts
+            # with a carrier ("what counts as swollen"), or names the sign alone ("red, only
+            # my shirt", "that's the only snap", "the tingling was my phone")
+            "red, only my shirt is red haha, no nothing like that",
+            "my shoelace snapped mid run, that's the only snap, nothing in the leg",
+            "not swollen, i just had a cold drink and my mouth is numb from the ice lol",
+            "i'm not sure what counts as swollen but it looks the same as the other side, so"
+            " probably no",
+            "the tingling was my phone buzzing in my pocket, sorry, but no",
+            "so i tripped over my shoelace but didn't fall, caught myself, and now my groin"
+            " feels pulled",
+        },
+    ),
     "redflags10": (
         295,
         {
