@@ -52,10 +52,8 @@ RED_FLAG_SETS = {
     ),
     "redflags5": (300, set()),
     "redflags6": (
-        298,
+        299,
         {
-            # heat from the weather, said apart from the hamstring it is not about
-            "the weather is very hot in chennai and my hamstring is stiff after morning run",
             # the pop was the knuckles, said after it
             "pop i heard only from my knuckles while cracking them no pain nothing leg is fine",
         },
