@@ -152,15 +152,13 @@ def _healed(
     for flag in flags:
         if flag not in flag_words:
             reader.problem(reader.line_of(node, "flags"), f"healed: unknown red flag '{flag}'")
-    signs = reader.get_signs(node, "signs", classes)
     known = {w for f in flag_words.values() for w in f}
-    for sign in signs:
-        if sign not in known:
-            reader.problem(reader.line_of(node, "signs"), f"healed: '{sign}' is no red flag's sign")
-    never = reader.get_signs(node, "never", classes)
-    for sign in never:
-        if sign not in known:
-            reader.problem(reader.line_of(node, "never"), f"healed: '{sign}' is no red flag's sign")
+    signs, never = (reader.get_signs(node, key, classes) for key in ("signs", "never"))
+    for key, listed in (("signs", signs), ("never", never)):
+        for sign in listed:
+            if sign not in known:
+                line = reader.line_of(node, key)
+                reader.problem(line, f"healed: '{sign}' is no red flag's sign")
     return Healed(
         frozenset(flags),
         reader.get_signs(node, "words", classes),
