@@ -137,10 +137,16 @@ def _opener_signs(cat: Catalogue) -> Mapping[str, OpenerSigns]:
     nexts: dict[str, set[str]] = {}
     later: dict[str, set[str]] = {}
     spoiled: set[str] = set()
+    body = body_firsts(cat)
     for flag in cat.safety.red_flags:
         for parts in flag.near:
             if parts[0] in openers and len(parts) > 1:
                 later.setdefault(parts[0], set()).add(parts[1].split()[0])
+                # A near sign that goes on with a place ("block ... inside ... knee") would be
+                # heard in every sentence through SignOpenerIntent that names the place ("hurts
+                # inside my knee"): its opener keeps an intent of its own.
+                if any(p.split()[0] in body for p in parts[1:]):
+                    spoiled.add(parts[0])
         for sign in (*flag.words, *(parts[0] for parts in flag.near)):
             words = sign.split()
             if len(words) > 1 and words[0] in openers:

@@ -200,7 +200,25 @@ def _answer_leads(cat: Catalogue) -> list[Lead]:
             groups.setdefault(("", tuple((m[0], str(m[1])) for m in meanings)), []).append(w)
     if before_signs:
         alone.append(Lead(SIGN_OPENER, "", tuple(before_signs), answer=True))
-    return alone + _leads_of(cat, groups, answer=True)
+    return _said_as(cat, alone) + _leads_of(cat, groups, answer=True)
+
+
+def _said_as(cat: Catalogue, alone: list[Lead]) -> list[Lead]:
+    """The openers of ``carriers.said_as`` join the lead of the word they are said as, where
+    every known phrase and probe means the same that way."""
+    own = {lead.word: lead for lead in alone if lead.carriers == (lead.word,)}
+    joined: dict[str, list[str]] = {}
+    for word, as_word in cat.language.said_as.items():
+        if word in own and as_word in own and _same_said_as(cat, word, as_word):
+            joined.setdefault(as_word, []).append(word)
+    gone = {w for words in joined.values() for w in words}
+    return [
+        Lead(lead.intent, lead.word, tuple(sorted([*lead.carriers, *joined[lead.word]])), True)
+        if lead.word in joined
+        else lead
+        for lead in alone
+        if lead.word not in gone
+    ]
 
 
 def _only_signs_need(cat: Catalogue, opener: str) -> bool:
@@ -249,26 +267,29 @@ def _content_leads(cat: Catalogue, taken: set[str]) -> list[Lead]:
         groups[key] = [
             m for m in members if not any(o != m and m.startswith(o + " ") for o in every)
         ]
-    return _fewer_leads(_leads_of(cat, groups, answer=False))
+    return _fewer_leads(cat, _leads_of(cat, groups, answer=False))
 
 
-def _fewer_leads(leads: list[Lead]) -> list[Lead]:
-    """A first word whose phrases make two leads or more of their own ("tibialis anterior",
-    "tibialis posterior") gets one lead that says the word again exactly instead; the backend
-    reads the rest of the phrase as it comes."""
+def _fewer_leads(cat: Catalogue, leads: list[Lead]) -> list[Lead]:
+    """A first word whose phrases make a lead of their own ("weight without trying", or the two
+    of "tibialis anterior" and "tibialis posterior") gets one lead that says the word again
+    exactly instead: for no more intents it carries every sentence that starts with the word
+    ("weight is dropping off me"), and the backend reads the rest of the phrase as it comes."""
     own: dict[str, list[Lead]] = {}
     for lead in leads:
         firsts = {c.split()[0] for c in lead.carriers}
         if len(firsts) == 1 and all(" " in c for c in lead.carriers):
             own.setdefault(firsts.pop(), []).append(lead)
-    exact = {w for w, theirs in own.items() if len(theirs) > 1}
+    exact = set(own)
     out = [Lead(lead_intent(w), w, (w,), answer=True) for w in sorted(exact)]
     for lead in leads:
         kept = tuple(c for c in lead.carriers if c.split()[0] not in exact)
+        if not kept:
+            continue
         if lead.word in kept:
             out.append(Lead(lead.intent, lead.word, kept, answer=lead.answer))
-        else:  # its own word is gone: the others were only checked against that word
-            out += [Lead(lead_intent(c), c, (c,), answer=lead.answer) for c in kept]
+        else:  # its own word is gone: the others share the leads they can, as before
+            out += _leads_of(cat, {("", ()): list(kept)}, answer=lead.answer)
     return out
 
 

@@ -87,6 +87,7 @@ def build(b: Build) -> Language:
         second_words=tuple(dict.fromkeys(utt.get_words(car, "second_words"))),
         whole_only=frozenset(utt.get_words(car, "whole_only", required=False)),
         kit_first=frozenset(utt.get_words(car, "kit_first", required=False)),
+        said_as=MappingProxyType(_said_as(utt, car)),
         answers=MappingProxyType(answers),
         meanings=MappingProxyType(meanings),
         out_of_domain=utt.get_words(root, "out_of_domain"),
@@ -95,6 +96,32 @@ def build(b: Build) -> Language:
         locale_hear=MappingProxyType(hear),
         **typed,
     )
+
+
+def _said_as(utt: Reader, car: YamlMap) -> dict[str, str]:
+    """``carriers.said_as``: openers that the lead of another opener may carry, each the same
+    word to the skill ("nearly" said as "almost"); both must be openers."""
+    node = car.get("said_as")
+    if node is None:
+        return {}
+    if not isinstance(node, YamlMap):
+        utt.problem(utt.line_of(car, "said_as"), "'said_as' must be a mapping")
+        return {}
+    openers = {
+        *utt.get_words(car, "openers"),
+        *utt.get_words(car, "sign_first", required=False),
+        *utt.get_words(car, "common", required=False),
+    }
+    out: dict[str, str] = {}
+    for key, value in node.items():
+        word, as_word = normalise(str(key)), normalise(str(value))
+        for w in (word, as_word):
+            if w not in openers:
+                utt.problem(node.key_lines[key], f"said_as: '{w}' is not one of the openers")
+        if word == as_word or as_word in {normalise(str(k)) for k in node}:
+            utt.problem(node.key_lines[key], f"said_as: '{as_word}' is itself said as another")
+        out[word] = as_word
+    return out
 
 
 def _locales(
