@@ -421,3 +421,60 @@ def test_of_several_red_flags_heard_the_most_urgent_comes_first(cat: Catalogue) 
     ):
         flags = red_flags_in(cat, said)
         assert len(flags) > 1 and flags[0] == first, (said, flags)
+
+
+def test_a_first_word_with_a_phrase_lead_of_its_own_carries_any_sentence(
+    cat: Catalogue, model: Model
+) -> None:
+    # "weight without trying" made a lead of its own; the word's lead now says "weight"
+    # again exactly, so a sentence that goes on in other words keeps them
+    for text, flag in (
+        ("weight is going down and i'm not even trying", "unexplained_pain"),
+        ("dead sore in the middle of my calf and it is hot", "possible_clot"),
+        ("under my heel there's one spot on the bone that kills", "stress_fracture"),
+        ("throbbing in the calf that won't go away", "possible_clot"),
+        ("gave my ankle a real twist and i couldn't walk on it", "possible_fracture"),
+        ("woke up three nights this week with my thigh aching", "unexplained_pain"),
+        ("trouble peeing since the back pain started", "saddle_or_bladder"),
+    ):
+        intent, meaning = heard(cat, model, text)
+        assert intent not in (FALLBACK, "TellIntent"), (text, intent)
+        assert getattr(meaning, "intent", None) == SYMPTOM, (text, intent)
+        assert meaning.slots["symptom"].id == flag, text  # type: ignore[attr-defined]
+    lead_of = {c: lead for lead in leads(cat) for c in lead.carriers}
+    for word in ("weight", "dead", "under", "throbbing", "gave", "woke", "trouble"):
+        assert lead_of[word].word == word, word  # said again exactly, never as another
+
+
+def test_an_opener_said_as_another_shares_its_lead_and_means_the_same(
+    cat: Catalogue, model: Model
+) -> None:
+    lead_of = {c: lead for lead in leads(cat) for c in lead.carriers}
+    for word, as_word in cat.language.said_as.items():
+        assert lead_of[word] is lead_of[as_word], word
+        assert lead_of[as_word].word == as_word
+    for text, flag in (
+        ("nearly fell off the roller but i'm fine", None),
+        ("each night the pain wakes me up", "unexplained_pain"),
+        ("totally numb down below since this morning", "saddle_or_bladder"),
+        ("running makes the knee give way", "knee_injury"),
+    ):
+        intent, meaning = heard(cat, model, text)
+        assert intent == lead_of[text.split()[0]].intent, (text, intent)
+        got = meaning.slots["symptom"].id if meaning.intent == SYMPTOM else None  # type: ignore[attr-defined]
+        assert got == flag, (text, got)
+
+
+def test_an_opener_whose_near_sign_names_a_place_keeps_its_own_lead(
+    cat: Catalogue, model: Model
+) -> None:
+    # "block ... inside ... knee" is a locked knee; tried before every sentence that came
+    # through SignOpenerIntent it made "hurts inside my knee" one
+    intent, meaning = heard(cat, model, "hurts inside my knee when i squat")
+    assert intent == SIGN_OPENER
+    assert meaning_key(cat, meaning) == meaning_key(  # type: ignore[arg-type]
+        cat, understand(cat, "inside my knee when i squat")
+    )
+    intent, meaning = heard(cat, model, "block inside my knee and it won't straighten")
+    assert intent != SIGN_OPENER
+    assert meaning.slots["symptom"].id == "knee_injury"  # type: ignore[attr-defined]

@@ -88,19 +88,25 @@ RED_FLAG_SETS = {
         },
     ),
     "redflags10": (
-        295,
+        297,
         {
-            # first words that start only signs and have no intent left to carry them
-            # ("throbbing" tried before every sentence would make "feels like my calf is
-            # tight" a clot); "pinsan" is speech-to-text's "pins and"
-            "throbbing in the calf that won't go away and it's the leg they operated on last month",
+            # "pinsan" is speech-to-text's "pins and"
             "pinsan needles in both feet since yesterday and my legs feel like jelly",
-            "weight is going down without any reason and the leg pain is continuous",
             # both feet hot or cold from the weather or a run: heard as the sign, which errs
             # toward advice
             "my feet feel hot after the run that is normal right they are not red or swollen",
             "i wore my new runners in the snow and my feet got cold but they're warm now just"
             " the arch aches",
+        },
+    ),
+    "redflags13": (
+        297,
+        {
+            # numbness or buzzing with a cause that passed: heard as the nerve sign, which errs
+            # toward advice (numbness is never explained away; under the ball it means stop)
+            "bottom it was numb for a sec from my tight laces but fine once i loosened them",
+            "okay ready foot fell asleep sitting cross legged but it's back to normal",
+            "little buzzy from the ball pressure but it goes away the second i lift off",
         },
     ),
     "redflags8": (
@@ -109,11 +115,9 @@ RED_FLAG_SETS = {
             # cramp and "the one side" said too far apart; a sock's ring that stayed
             "thing is my calf has been cramping for three days straight only on the one side and"
             " my ankle sock left a ring in it that took ages to go away",
-            # first words that start only signs here and have no lead (the intents are spent)
+            # a first word that starts only signs here and has no lead (the intents are spent)
             "breathing's been kinda weird since i got off a red eye from la and my calf is swollen"
             " on just the one leg",
-            "gave my ankle a real twist on a rock and went down hard and i couldn't walk on it to"
-            " get home",
         },
     ),
 }
