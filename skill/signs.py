@@ -101,6 +101,7 @@ class Signs:
     others: Others  # a sign just after someone else is theirs
     explained: Explained  # redness or warmth with what explains it
     denied_after: tuple[str, ...]  # said just after a sign, they deny it ("is not there")
+    glue: frozenset[str]  # soft words, fillers and "and": between a sign and its cause, nothing
 
 
 @cache
@@ -218,6 +219,7 @@ def signs(cat: Catalogue) -> Signs:
         safety.others,
         safety.explained,
         safety.denied_after,
+        frozenset({"and", *safety.soft_words, *cat.language.within_fillers}),
     )
 
 
@@ -275,6 +277,9 @@ HEALED_REACH = 12  # words that may stand between a sign and what puts it in the
 AGO_REACH = 2  # words that may stand between a sign of now and a "years ago" that dates it
 EXPLAINED_REACH = 6  # words that may stand between redness or warmth and what explains it
 BUT_WORDS = frozenset({"but", "though", "although", "except"})
+# Said just after a "but", these go on to explain the sign before it ("red, but that's from
+# the socks"); any other word may start something else ("but I've had the heat pack on my back").
+EXPLAINING = frozenset({"that's", "thats", "that", "it's", "its", "this", "only", "just"})
 # Words that make what follows the runner's own: "my wife says my leg is blue".
 OWN_WORDS = frozenset(
     {"i", "i'm", "i've", "i'd", "me", "my", "mine", "myself", "says", "said", "say", "thinks",
@@ -315,6 +320,7 @@ class _NowAndMine:
         self.healing = lex.healed.flags
         self.healing_signs = lex.healed.signs
         self.explainable = lex.explained.signs
+        self.glue = lex.glue
 
     def holds(self, start: int, end: int, flag: str, sign: str = "") -> bool:
         for b in self.theirs:
@@ -333,11 +339,18 @@ class _NowAndMine:
         return not (then and set(healed) - set(then) and sign not in self.never)
 
     def _explains(self, start: int, end: int, a: int, b: int) -> bool:
-        """Whether the cause at ``a:b`` is close to the sign at ``start:end``, no "but"
-        between."""
-        gap = self.toks[end:a] if a >= end else self.toks[b:start]
-        close = 0 <= a - end <= EXPLAINED_REACH or 0 <= start - b <= EXPLAINED_REACH
-        return close and not BUT_WORDS.intersection(gap)
+        """Whether the cause at ``a:b`` is close to the sign at ``start:end``: other signs it
+        explains, soft words, fillers and "and" between count for nothing ("red and warm from
+        the sauna"). A "but" between parts them, unless it goes on to explain the sign before
+        it ("red, but that's from the socks"; not "red, but I had the heat pack on my back")."""
+        after = a >= end
+        gap = self.toks[end:a] if after else self.toks[b:start]
+        words = [t for t in gap if t not in self.glue and t not in self.explainable]
+        parted = any(
+            t in BUT_WORDS and not (after and gap[k + 1 : k + 2] and gap[k + 1] in EXPLAINING)
+            for k, t in enumerate(gap)
+        )
+        return len(words) <= EXPLAINED_REACH and not parted
 
 
 # Words that may stand between a sign and what denies it: "swelling and all is not there".

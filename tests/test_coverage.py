@@ -25,6 +25,7 @@ from skill.understand import (
     understand,
 )
 from tpcoach.leads import carrier_words, content_phrases, known_phrases, leads, meaning_key
+from tpcoach.model.language import speakable
 from tpcoach.nlu import Model, load_model
 
 
@@ -108,6 +109,8 @@ def test_every_content_phrase_said_first_reaches_an_intent_with_its_words(
         said = understand(cat, phrase)
         if said.intent == FALLBACK:
             continue  # a look-alike of a sign ("warm up") means nothing alone
+        if not speakable(phrase.split()[0]):
+            continue  # digits ("24 7") reach the skill only inside the words of a slot
         for text in (phrase, f"{phrase} since the weekend"):
             intent, meaning = heard(cat, model, text)
             expected = meaning_key(cat, understand(cat, text))
@@ -144,6 +147,8 @@ def test_every_red_flag_sign_reaches_the_skill_however_the_sentence_starts(
     missed = []
     for flag in cat.safety.red_flags:
         for sign in flag.words:
+            if frame.startswith("{sign}") and not speakable(sign.split()[0]):
+                continue  # digits ("24 7") reach the skill only inside the words of a slot
             text = frame.format(sign=sign)
             flags = red_flags_in(cat, text)
             if flag.id not in flags:
@@ -395,6 +400,8 @@ def test_redness_or_warmth_with_its_cause_is_no_sign_but_swelling_always_is(
         "my calf is red from my new socks",
         "it's a bit warm cause i've had the heat pack on it",
         "the sunburn on me calves is red and hot",
+        "it's a bit red but that's from the heat pack i had on it",  # a "but" that explains
+        "just came from the sauna so the skin is a little red and warm",  # both signs
     ):
         assert red_flags_in(cat, explained) == [], explained
     for sign in (

@@ -109,15 +109,30 @@ RED_FLAG_SETS = {
             "little buzzy from the ball pressure but it goes away the second i lift off",
         },
     ),
+    "redflags14": (
+        294,
+        {
+            # a cause said after a "but" that does not go on to explain ("but I just had it in
+            # a hot bath"): the heat may have been elsewhere, so the sign stands
+            "front i guess it's warm but i just had it in a hot bath",
+            "warm yeah but i've just got out of a hot shower otherwise no",
+            # someone else's clot said first: Alexa drops the first word ("wife"), so the clot
+            # is heard as the runner's
+            "wife had a blood clot last year so i worry but mine's just the usual tight calf"
+            " from hockey and running",
+            # asking what to do if numbness comes: heard as the nerve sign, which errs toward
+            # advice (under the ball, numbness means stop)
+            "alright what if it goes numb while i'm rolling it",
+            "ready what if my foot goes numb halfway",
+            "next what if it goes numb while i'm lying on it",
+        },
+    ),
     "redflags8": (
-        297,
+        299,
         {
             # cramp and "the one side" said too far apart; a sock's ring that stayed
             "thing is my calf has been cramping for three days straight only on the one side and"
             " my ankle sock left a ring in it that took ages to go away",
-            # a first word that starts only signs here and has no lead (the intents are spent)
-            "breathing's been kinda weird since i got off a red eye from la and my calf is swollen"
-            " on just the one leg",
         },
     ),
 }

@@ -22,13 +22,14 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from skill.content import LOCALES, Catalogue
 from skill.resolve import place_id
-from skill.signs import SIGN_OPENER
+from skill.signs import SIGN_OPENER, sign_openers
 from skill.text import normalise, sample_key
 from tpcoach import nlu
 from tpcoach.leads import Lead, carrier_words, leads, routine_cues
@@ -325,14 +326,20 @@ def _sign_index(cat: Catalogue) -> _SignIndex:
     return _SignIndex(cat)
 
 
-def lead_intent_model(lead: Lead, said_alone: set[str]) -> Json:
+def lead_intent_model(
+    lead: Lead, said_alone: set[str], contracted: AbstractSet[str] = frozenset()
+) -> Json:
     """A lead's samples: each carrier before the words, and each carrier said alone ("calf",
     "numbness", "back") unless a built-in already hears that word alone (``said_alone``)."""
     samples = [f"{c} {{{WORDS}}}" for c in lead.carriers]
     samples += [c for c in lead.carriers if sample_key(c) not in said_alone]
-    if not lead.answer or lead.intent == SIGN_OPENER:
-        # "calf's tight", "hamstring's sore": Alexa writes the contraction as one word.
-        samples += [f"{c}'s {{{WORDS}}}" for c in lead.carriers if c.isalpha()]
+    # "calf's tight", "hamstring's sore", "walking's gotten weird": Alexa writes the
+    # contraction as one word (not of an answer's word: no one says "yes's")
+    samples += [
+        f"{c}'s {{{WORDS}}}"
+        for c in lead.carriers
+        if c.isalpha() and (not lead.answer or lead.intent == SIGN_OPENER or c in contracted)
+    ]
     return intent(lead.intent, {WORDS: SEARCH_QUERY}, _unique(samples))
 
 
@@ -343,7 +350,9 @@ def lead_intents(cat: Catalogue) -> list[Json]:
         for it in [*built_in_intents(cat), ready_intent(cat)]
         for s in it.get("samples", [])
     }
-    return [lead_intent_model(lead, said_alone) for lead in leads(cat)]
+    firsts = _lead_firsts(cat)
+    contracted = {w for w in sign_openers(cat) if f"{w}'s" not in firsts}
+    return [lead_intent_model(lead, said_alone, contracted) for lead in leads(cat)]
 
 
 def routine_intent(cat: Catalogue) -> Json:
