@@ -344,6 +344,8 @@ class _NowAndMine:
         the sauna"). A "but" between parts them, unless it goes on to explain the sign before
         it ("red, but that's from the socks"; not "red, but I had the heat pack on my back")."""
         after = a >= end
+        if not after and b > start:
+            return False  # a cause that holds the sign's own words ("hot water") explains nothing
         gap = self.toks[end:a] if after else self.toks[b:start]
         words = [t for t in gap if t not in self.glue and t not in self.explainable]
         parted = any(
