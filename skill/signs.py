@@ -101,7 +101,6 @@ class Signs:
     others: Others  # a sign just after someone else is theirs
     explained: Explained  # redness or warmth with what explains it
     denied_after: tuple[str, ...]  # said just after a sign, they deny it ("is not there")
-    glue: frozenset[str]  # soft words, fillers and "and": between a sign and its cause, nothing
 
 
 @cache
@@ -219,7 +218,6 @@ def signs(cat: Catalogue) -> Signs:
         safety.others,
         safety.explained,
         safety.denied_after,
-        frozenset({"and", *safety.soft_words, *cat.language.within_fillers}),
     )
 
 
@@ -320,7 +318,6 @@ class _NowAndMine:
         self.healing = lex.healed.flags
         self.healing_signs = lex.healed.signs
         self.explainable = lex.explained.signs
-        self.glue = lex.glue
 
     def holds(self, start: int, end: int, flag: str, sign: str = "") -> bool:
         for b in self.theirs:
@@ -340,14 +337,15 @@ class _NowAndMine:
 
     def _explains(self, start: int, end: int, a: int, b: int) -> bool:
         """Whether the cause at ``a:b`` is close to the sign at ``start:end``: other signs it
-        explains, soft words, fillers and "and" between count for nothing ("red and warm from
-        the sauna"). A "but" between parts them, unless it goes on to explain the sign before
-        it ("red, but that's from the socks"; not "red, but I had the heat pack on my back")."""
+        explains count for nothing between ("red, warm from the sauna"); every other word
+        counts, "and" too, so a cause far off explains nothing. A "but" between parts them,
+        unless it goes on to explain the sign before it ("red, but that's from the socks"; not
+        "red, but I had the heat pack on my back")."""
         after = a >= end
         if not after and b > start:
             return False  # a cause that holds the sign's own words ("hot water") explains nothing
         gap = self.toks[end:a] if after else self.toks[b:start]
-        words = [t for t in gap if t not in self.glue and t not in self.explainable]
+        words = [t for t in gap if t not in self.explainable]
         parted = any(
             t in BUT_WORDS and not (after and gap[k + 1 : k + 2] and gap[k + 1] in EXPLAINING)
             for k, t in enumerate(gap)

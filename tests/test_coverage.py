@@ -401,7 +401,7 @@ def test_redness_or_warmth_with_its_cause_is_no_sign_but_swelling_always_is(
         "it's a bit warm cause i've had the heat pack on it",
         "the sunburn on me calves is red and hot",
         "it's a bit red but that's from the heat pack i had on it",  # a "but" that explains
-        "just came from the sauna so the skin is a little red and warm",  # both signs
+        "just came from the sauna so it's a little red and warm",  # both signs
     ):
         assert red_flags_in(cat, explained) == [], explained
     for sign in (
@@ -410,6 +410,9 @@ def test_redness_or_warmth_with_its_cause_is_no_sign_but_swelling_always_is(
         "my calf is hot, not from the sauna",
         "my calf is red and warm but i've had the heat pack on my back",
         "my calf is swollen from my new socks",
+        # every word between counts: a cause seven words off explains nothing (it errs
+        # toward advice)
+        "just came from the sauna so the skin is a little red and warm",
     ):
         assert red_flags_in(cat, sign) == ["possible_clot"], sign
 

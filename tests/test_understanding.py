@@ -110,8 +110,12 @@ RED_FLAG_SETS = {
         },
     ),
     "redflags14": (
-        294,
+        292,
         {
+            # a cause said seven words before the redness: every word between counts, so it
+            # is too far off to explain the sign, which errs toward advice
+            "next heat pack was on before so it is a bit red",
+            "go on then bit sunburnt from the weekend so it's a bit red",
             # a cause said after a "but" that does not go on to explain ("but I just had it in
             # a hot bath"): the heat may have been elsewhere, so the sign stands
             "front i guess it's warm but i just had it in a hot bath",
