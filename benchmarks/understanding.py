@@ -439,8 +439,8 @@ def main() -> None:
         "--half",
         choices=(*TUNED, *HELD_OUT, "both", "all"),
         default="both",
-        help="both: dev and test; dev2, redflags, redflags2-12: development sets (tuned on);"
-        " test, redflags-holdout, redflags-holdout2-6: held out (never read); all: every one",
+        help=f"both: dev and test; {', '.join(TUNED[1:])}: development sets (tuned on);"
+        f" {', '.join(HELD_OUT)}: held out (never read); all: every one",
     )
     parser.add_argument("--client", choices=("nlu", "va", "both"), default="both")
     parser.add_argument(
