@@ -69,6 +69,7 @@ HELD_OUT = (
     "redflags-holdout5",
     "redflags-holdout6",
     "redflags-holdout7",
+    "redflags-holdout8",
 )
 CATEGORIES = (
     "place",
