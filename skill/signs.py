@@ -71,8 +71,13 @@ def negated(toks: list[str], start: int) -> bool:
             reach += NEGATION_REACH  # "haven't been on a long flight or had surgery"
         if t in NEGATORS:
             after = [*toks[k + 1 : k + 3], "", ""]
-            if t in ("no", "none") and k + 1 < start and after[0] in ANSWER_THEN:
-                return False  # "no, my calf is swollen"
+            if (
+                t in ("no", "none")
+                and after[0] in ANSWER_THEN
+                and (k + 1 < start or toks[start] in ("i", "i'm", "i've", "i'd", "my", "me"))
+            ):
+                # "no, my calf is swollen"; "no, I fell" (a sign that starts with the runner)
+                return False
             if t == "no" and k + 2 < start and after[1] in STATEMENT_VERBS:
                 return False  # "no, calf's red" (the calf is red)
             if t == "not" and k + 1 < start and after[0] in NOT_THEN:
@@ -178,11 +183,61 @@ def sign_after_opener(cat: Catalogue, words: str) -> str:
     that makes a sign of them ("night" after "at"), else the words as they came. It may hear a
     sign that another opener would have made; it never loses one. Only the openers whose signs
     go on with the words said are tried."""
+    return _sign_after(cat, words, _opener_signs(cat))
+
+
+# The intent of sentences that start with a word that begins signs but is no sign opener, as
+# its signs go on with everyday words ("heard a noise", "slip on the ice"): as a carrier it
+# would be lost, with its sign (tpcoach/leads.py).
+SIGN_WORD = "SignWordIntent"
+
+
+@cache
+def _word_signs(cat: Catalogue) -> Mapping[str, OpenerSigns]:
+    """Each word of ``carriers.sign_words`` that begins a sign of several words or a near sign
+    and is no sign opener, and what may follow it there."""
+    openers = _opener_signs(cat)
+    nexts: dict[str, set[str]] = {}
+    later: dict[str, set[str]] = {}
+    for flag in cat.safety.red_flags:
+        for parts in flag.near:
+            first = parts[0].split()
+            if len(first) > 1:
+                nexts.setdefault(first[0], set()).add(first[1])
+            elif len(parts) > 1:
+                later.setdefault(first[0], set()).add(parts[1].split()[0])
+        for sign in flag.words:
+            words = sign.split()
+            if len(words) > 1:
+                nexts.setdefault(words[0], set()).add(words[1])
+    return MappingProxyType(
+        {
+            k: OpenerSigns(frozenset(nexts.get(k, ())), frozenset(later.get(k, ())))
+            for k in sorted(nexts.keys() | later.keys())
+            if k not in openers and k in cat.language.sign_words
+        }
+    )
+
+
+def sign_word_firsts(cat: Catalogue) -> tuple[str, ...]:
+    """The words :func:`sign_after_word` may put back: those of ``carriers.sign_words`` that
+    begin signs and are no sign opener."""
+    return tuple(_word_signs(cat))
+
+
+def sign_after_word(cat: Catalogue, words: str) -> str:
+    """What was said before ``words`` that reached the skill through :data:`SIGN_WORD`, as far
+    as signs go: the first word of :func:`sign_word_firsts` that makes a sign of them ("gap"
+    before "in my achilles"), else the words as they came."""
+    return _sign_after(cat, words, _word_signs(cat))
+
+
+def _sign_after(cat: Catalogue, words: str, table: Mapping[str, OpenerSigns]) -> str:
     lex = signs(cat)
     toks = tokens(words, lex.body)
     firsts = {*toks[:1], *[t for t in toks if t not in cat.safety.soft_words][:1]}
     own: set[str] | None = None
-    for opener, then in sorted(_opener_signs(cat).items()):
+    for opener, then in sorted(table.items()):
         if not firsts & then.next and not then.later.intersection(toks):
             continue
         said = f"{opener} {words}".strip()

@@ -33,10 +33,12 @@ from skill.resolve import NOTHING, Heard, vocabulary
 from skill.signs import (
     NEGATORS,
     SIGN_OPENER,
+    SIGN_WORD,
     body_firsts,
     negated,
     red_flags_in,
     sign_after_opener,
+    sign_after_word,
 )
 
 TELL = "TellIntent"
@@ -345,6 +347,8 @@ def meaning_of(
         return understand(cat, " ".join(texts), pending)
     if intent == SIGN_OPENER:
         return understand(cat, sign_after_opener(cat, " ".join(texts)), pending)
+    if intent == SIGN_WORD:
+        return understand(cat, sign_after_word(cat, " ".join(texts)), pending)
     lead = lead_word(intent)
     if lead is not None:
         return understand(cat, " ".join([lead, *texts]), pending)

@@ -15,7 +15,7 @@ import pytest
 
 from skill.content import Catalogue, catalogue
 from skill.resolve import Heard
-from skill.signs import SIGN_OPENER
+from skill.signs import SIGN_OPENER, SIGN_WORD, sign_openers
 from skill.understand import (
     FALLBACK,
     SYMPTOM,
@@ -24,7 +24,14 @@ from skill.understand import (
     red_flags_in,
     understand,
 )
-from tpcoach.leads import carrier_words, content_phrases, known_phrases, leads, meaning_key
+from tpcoach.leads import (
+    carrier_words,
+    content_phrases,
+    known_phrases,
+    leads,
+    meaning_key,
+    sign_words,
+)
 from tpcoach.model.language import speakable
 from tpcoach.nlu import Model, load_model
 
@@ -201,6 +208,32 @@ def test_openers_only_signs_need_share_one_intent_and_keep_both_meanings(
     )
 
 
+def test_carriers_that_begin_signs_share_one_intent_and_keep_their_signs(
+    cat: Catalogue, model: Model
+) -> None:
+    pooled = set(sign_words(cat))
+    # every word the content lists is pooled (or a sign opener), so the list says what ships
+    assert set(cat.language.sign_words) - set(sign_openers(cat)) == pooled
+    assert {"heard", "slip", "shoots", "cramping"} <= pooled
+    assert pooled.isdisjoint(carrier_words(cat))  # none of them is lost as a carrier any more
+    for text, flag in (
+        ("heard a noise and now I can't push off", "possible_rupture"),
+        ("slip on the ice and it's killing me", "possible_fracture"),
+        ("shoots down my leg and my foot is numb", "nerve_signs"),
+    ):
+        intent, meaning = heard(cat, model, text)
+        assert intent == SIGN_WORD, text
+        assert getattr(meaning, "intent", None) == SYMPTOM, text
+        assert meaning.slots["symptom"].id == flag  # type: ignore[attr-defined]
+    # the first word is tried only where it makes a sign: an ordinary sentence is its place
+    intent, meaning = heard(cat, model, "cramping in my calf after the long run")
+    assert intent == SIGN_WORD
+    assert getattr(meaning, "intent", None) != SYMPTOM
+    assert meaning_key(cat, meaning) == meaning_key(  # type: ignore[arg-type]
+        cat, understand(cat, "in my calf after the long run")
+    )
+
+
 def test_a_word_class_stands_for_each_of_its_words_in_signs_and_look_alikes(
     cat: Catalogue,
 ) -> None:
@@ -326,6 +359,24 @@ def test_an_answering_no_then_a_body_part_that_is_a_sign_is_the_sign(cat: Catalo
     assert red_flags_in(cat, "no, knee's swollen") == ["possible_clot"]
     # but "no" before the place and its sign still denies them
     assert red_flags_in(cat, "no knee swelling or redness") == []
+
+
+def test_an_answering_no_then_a_sign_that_starts_with_the_runner_is_the_sign(
+    cat: Catalogue,
+) -> None:
+    # "i fell" is a sign that starts with "i": "no, I fell" answers and then tells
+    assert red_flags_in(cat, "no i fell on the ice") == ["possible_fracture"]
+    assert red_flags_in(cat, "no i slipped on the stairs after last time") == ["possible_fracture"]
+    assert red_flags_in(cat, "no i fell asleep on the couch") == []
+    assert red_flags_in(cat, "no i'm not swollen") == []
+
+
+def test_a_cold_room_is_no_cold_leg_but_a_cold_leg_in_it_still_is(cat: Catalogue) -> None:
+    assert red_flags_in(cat, "it's extra stiff because the basement gym's so cold") == []
+    assert red_flags_in(cat, "it's minus twenty out so the floor's ice cold") == []
+    assert red_flags_in(cat, "the gym is freezing but my foot has gone white") == [
+        "compartment_or_circulation"
+    ]
 
 
 def test_what_puts_a_sign_in_the_past_counts_though_it_holds_a_soft_word(

@@ -13,7 +13,7 @@ from functools import cache
 from skill.content import Catalogue
 from skill.records import record
 from skill.resolve import Heard, place_id, vocabulary
-from skill.signs import SIGN_OPENER, red_flags_in, sign_openers
+from skill.signs import SIGN_OPENER, SIGN_WORD, red_flags_in, sign_openers, sign_word_firsts
 from skill.understand import (
     ANSWER_MEANINGS,
     FALLBACK,
@@ -31,8 +31,57 @@ from skill.understand import (
 def carrier_words(cat: Catalogue) -> tuple[str, ...]:
     """Words that start a TellIntent sample "<word> {words}": Alexa drops them, so only the
     openers of utterances.yaml whose loss changes no known phrase's meaning ("one spot on the
-    bone" loses its sign without "one"); the others become leads (:func:`leads`)."""
+    bone" loses its sign without "one"); the others become leads (:func:`leads`). Those that
+    begin signs and can say them through :data:`SIGN_WORD` go there (:func:`sign_words`)."""
+    pooled = set(sign_words(cat))
+    return tuple(w for w in _carriers(cat) if w not in pooled)
+
+
+@cache
+def _carriers(cat: Catalogue) -> tuple[str, ...]:
     return tuple(w for w in _openers(cat) if not _lost_without(cat, w))
+
+
+# What may follow a word of SIGN_WORD in everyday sentences, besides the known phrases: the
+# words its signs go on with, said of nothing alarming.
+_SIGN_WORD_TAILS = (
+    "in my calf is tight",
+    "on the treadmill",
+    "on my long run",
+    "up the hill",
+    "my knee a bit",
+    "of my foot",
+    "at the gym",
+    "out on the trail",
+    "over the weekend",
+    "down my leg when i run",
+)
+
+
+@cache
+def sign_words(cat: Catalogue) -> tuple[str, ...]:
+    """Carriers that begin signs no sign opener may begin ("slip" in "slip on the ice",
+    "heard" in "heard a noise"): as carriers they would be lost with their sign, so they share
+    :data:`SIGN_WORD`, and the skill tries each first word of such signs before the words it
+    gets (:func:`skill.signs.sign_after_word`). One joins only if every known phrase and probe
+    that starts with it means through that intent what it means said whole, or what it meant
+    as a carrier: trying the others' signs must never hear one it did not say."""
+    firsts = set(sign_word_firsts(cat))
+    return tuple(w for w in _carriers(cat) if w in firsts and _reads_through_sign_word(cat, w))
+
+
+def _reads_through_sign_word(cat: Catalogue, word: str) -> bool:
+    tails = {p[len(word) :].strip() for p in _starting(known_phrases(cat), word)}
+    for pending in (None, FOLLOW_UP):
+        for tail in tails | set(_PROBE_TAILS) | set(_SIGN_WORD_TAILS):
+            heard = {WORDS_SLOT: Heard(text=tail)} if tail else {}
+            through = meaning_key(cat, meaning_of(cat, SIGN_WORD, heard, pending))
+            if through not in (
+                _meant(cat, f"{word} {tail}".strip(), pending),
+                _meant(cat, tail, pending),
+            ):
+                return False
+    return True
 
 
 def _openers(cat: Catalogue) -> list[str]:
@@ -149,9 +198,9 @@ def _answer_words(cat: Catalogue) -> list[str]:
         *(p for group in lang.answers.values() for p in group),
         *(p for key in ANSWER_MEANINGS for p in lang.meanings.get(key, ())),
     )
-    taken = set(carrier_words(cat)) | set(routine_cues(cat)) | set(lang.whole_only)
+    taken = set(_carriers(cat)) | set(routine_cues(cat)) | set(lang.whole_only)
     words = {p.split()[0] for p in phrases if p.split()} - taken
-    words |= set(_openers(cat)) - set(carrier_words(cat))
+    words |= set(_openers(cat)) - set(_carriers(cat))
     cues = {p.split()[0] for p in lang.meanings.get("routine", ()) if p.split()}
     words |= cues - taken
     return sorted(w for w in words if _speakable(w))
@@ -363,8 +412,12 @@ def leads(cat: Catalogue) -> tuple[Lead, ...]:
     """Every lead intent: the first words of answers, then those of the content's phrases that
     no carrier or routine cue starts."""
     answer = _answer_leads(cat)
-    taken = set(carrier_words(cat)) | set(routine_cues(cat)) | set(_answer_words(cat))
-    return tuple(sorted([*answer, *_content_leads(cat, taken)], key=lambda lead: lead.intent))
+    taken = set(_carriers(cat)) | set(routine_cues(cat)) | set(_answer_words(cat))
+    pooled = sign_words(cat)
+    pool = [Lead(SIGN_WORD, "", pooled, answer=True)] if pooled else []
+    return tuple(
+        sorted([*answer, *pool, *_content_leads(cat, taken)], key=lambda lead: lead.intent)
+    )
 
 
 @cache

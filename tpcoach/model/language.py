@@ -29,7 +29,7 @@ from typing import Any
 
 from skill.content import LOCALES, Catalogue
 from skill.resolve import place_id
-from skill.signs import SIGN_OPENER, sign_openers
+from skill.signs import SIGN_OPENER, SIGN_WORD, sign_openers
 from skill.text import normalise, sample_key
 from tpcoach import nlu
 from tpcoach.leads import Lead, carrier_words, leads, routine_cues
@@ -332,13 +332,17 @@ def lead_intent_model(
     """A lead's samples: each carrier before the words, and each carrier said alone ("calf",
     "numbness", "back") unless a built-in already hears that word alone (``said_alone``)."""
     samples = [f"{c} {{{WORDS}}}" for c in lead.carriers]
-    samples += [c for c in lead.carriers if sample_key(c) not in said_alone]
+    # a word of SIGN_WORD is a carrier that keeps its signs: alone, like a carrier, it is none
+    samples += [
+        c for c in lead.carriers if sample_key(c) not in said_alone and lead.intent != SIGN_WORD
+    ]
     # "calf's tight", "hamstring's sore", "walking's gotten weird": Alexa writes the
     # contraction as one word (not of an answer's word: no one says "yes's")
     samples += [
         f"{c}'s {{{WORDS}}}"
         for c in lead.carriers
-        if c.isalpha() and (not lead.answer or lead.intent == SIGN_OPENER or c in contracted)
+        if c.isalpha()
+        and (not lead.answer or lead.intent in (SIGN_OPENER, SIGN_WORD) or c in contracted)
     ]
     return intent(lead.intent, {WORDS: SEARCH_QUERY}, _unique(samples))
 

@@ -87,6 +87,7 @@ def build(b: Build) -> Language:
         second_words=tuple(dict.fromkeys(utt.get_words(car, "second_words"))),
         whole_only=frozenset(utt.get_words(car, "whole_only", required=False)),
         kit_first=frozenset(utt.get_words(car, "kit_first", required=False)),
+        sign_words=frozenset(utt.get_words(car, "sign_words", required=False)),
         said_as=MappingProxyType(_said_as(utt, car)),
         answers=MappingProxyType(answers),
         meanings=MappingProxyType(meanings),
