@@ -293,7 +293,7 @@ def _user_session(
     plan: list[tuple[str, dict[str, SlotValue] | None]] = [
         ("RoutineIntent", {"muscle": SlotValue("calf", id="gastrocnemius")}),
         ("AMAZON.NoIntent", None),  # no red flags
-        ("ReadyIntent", None),
+        ("LeadReadyIntent", None),
     ]
     plan += [("AMAZON.NextIntent", None)] * max(0, turns - len(plan))
     for name, slots in plan:

@@ -149,7 +149,7 @@ def plain_path(cat: Catalogue, label: str, slots: dict[str, str], workdir: Path)
         elif pending == "screen":
             response = c.intent("AMAZON.NoIntent")
         elif pending == "ready":
-            response = c.intent("ReadyIntent")
+            response = c.intent("LeadReadyIntent")
         elif pending is None and routine.get("started"):
             response = c.intent("AMAZON.NextIntent")
         else:
@@ -204,7 +204,7 @@ def welcome_rows(cat: Catalogue, workdir: Path) -> list[tuple[str, float, float]
     c.session_id, c.attributes = None, {}
     rows.append(("returning", seconds_to_say(speech_of(c.launch()), workdir), AIM_WELCOME_BACK))
     c.intent("RoutineIntent", slots_of({"muscle": "tfl"}))
-    for name in ("AMAZON.NoIntent", "ReadyIntent", "AMAZON.NextIntent", "AMAZON.StopIntent"):
+    for name in ("AMAZON.NoIntent", "LeadReadyIntent", "AMAZON.NextIntent", "AMAZON.StopIntent"):
         c.intent(name)
     c.session_id, c.attributes = None, {}
     seconds = seconds_to_say(speech_of(c.launch()), workdir)

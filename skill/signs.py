@@ -186,17 +186,30 @@ def sign_after_opener(cat: Catalogue, words: str) -> str:
     return _sign_after(cat, words, _opener_signs(cat))
 
 
-# The intent of sentences that start with a word that begins signs but is no sign opener, as
+# The intents of sentences that start with a word that begins signs but is no sign opener, as
 # its signs go on with everyday words ("heard a noise", "slip on the ice"): as a carrier it
-# would be lost, with its sign (tpcoach/leads.py).
-SIGN_WORD = "SignWordIntent"
+# would be lost, with its sign (tpcoach/leads.py). One per pool of ``carriers.sign_words``.
+SIGN_WORD_PREFIX = "SignWord"
+
+
+def sign_word_intent(pool: str) -> str:
+    """The intent of a pool of ``carriers.sign_words``: "rupture" is SignWordRuptureIntent."""
+    return f"{SIGN_WORD_PREFIX}{pool.capitalize()}Intent"
+
+
+def sign_word_pool(cat: Catalogue, intent: str) -> str | None:
+    """The pool whose intent ``intent`` is, or None."""
+    if not intent.startswith(SIGN_WORD_PREFIX):
+        return None
+    return next((p for p in cat.language.sign_words if sign_word_intent(p) == intent), None)
 
 
 @cache
-def _word_signs(cat: Catalogue) -> Mapping[str, OpenerSigns]:
-    """Each word of ``carriers.sign_words`` that begins a sign of several words or a near sign
-    and is no sign opener, and what may follow it there."""
+def _word_signs(cat: Catalogue, pool: str) -> Mapping[str, OpenerSigns]:
+    """Each word of a pool of ``carriers.sign_words`` that begins a sign of several words or a
+    near sign and is no sign opener, and what may follow it there."""
     openers = _opener_signs(cat)
+    words = cat.language.sign_words.get(pool, frozenset())
     nexts: dict[str, set[str]] = {}
     later: dict[str, set[str]] = {}
     for flag in cat.safety.red_flags:
@@ -207,29 +220,29 @@ def _word_signs(cat: Catalogue) -> Mapping[str, OpenerSigns]:
             elif len(parts) > 1:
                 later.setdefault(first[0], set()).add(parts[1].split()[0])
         for sign in flag.words:
-            words = sign.split()
-            if len(words) > 1:
-                nexts.setdefault(words[0], set()).add(words[1])
+            said = sign.split()
+            if len(said) > 1:
+                nexts.setdefault(said[0], set()).add(said[1])
     return MappingProxyType(
         {
             k: OpenerSigns(frozenset(nexts.get(k, ())), frozenset(later.get(k, ())))
             for k in sorted(nexts.keys() | later.keys())
-            if k not in openers and k in cat.language.sign_words
+            if k not in openers and k in words
         }
     )
 
 
-def sign_word_firsts(cat: Catalogue) -> tuple[str, ...]:
-    """The words :func:`sign_after_word` may put back: those of ``carriers.sign_words`` that
+def sign_word_firsts(cat: Catalogue, pool: str) -> tuple[str, ...]:
+    """The words :func:`sign_after_word` may put back for ``pool``: those of its words that
     begin signs and are no sign opener."""
-    return tuple(_word_signs(cat))
+    return tuple(_word_signs(cat, pool))
 
 
-def sign_after_word(cat: Catalogue, words: str) -> str:
-    """What was said before ``words`` that reached the skill through :data:`SIGN_WORD`, as far
-    as signs go: the first word of :func:`sign_word_firsts` that makes a sign of them ("gap"
-    before "in my achilles"), else the words as they came."""
-    return _sign_after(cat, words, _word_signs(cat))
+def sign_after_word(cat: Catalogue, pool: str, words: str) -> str:
+    """What was said before ``words`` that reached the skill through the intent of ``pool``,
+    as far as signs go: the first of its words that makes a sign of them ("heard" before "a
+    loud noise"), else the words as they came."""
+    return _sign_after(cat, words, _word_signs(cat, pool))
 
 
 def _sign_after(cat: Catalogue, words: str, table: Mapping[str, OpenerSigns]) -> str:

@@ -33,12 +33,12 @@ from skill.resolve import NOTHING, Heard, vocabulary
 from skill.signs import (
     NEGATORS,
     SIGN_OPENER,
-    SIGN_WORD,
     body_firsts,
     negated,
     red_flags_in,
     sign_after_opener,
     sign_after_word,
+    sign_word_pool,
 )
 
 TELL = "TellIntent"
@@ -347,8 +347,9 @@ def meaning_of(
         return understand(cat, " ".join(texts), pending)
     if intent == SIGN_OPENER:
         return understand(cat, sign_after_opener(cat, " ".join(texts)), pending)
-    if intent == SIGN_WORD:
-        return understand(cat, sign_after_word(cat, " ".join(texts)), pending)
+    pool = sign_word_pool(cat, intent)
+    if pool is not None:
+        return understand(cat, sign_after_word(cat, pool, " ".join(texts)), pending)
     lead = lead_word(intent)
     if lead is not None:
         return understand(cat, " ".join([lead, *texts]), pending)

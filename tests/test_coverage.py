@@ -15,7 +15,7 @@ import pytest
 
 from skill.content import Catalogue, catalogue
 from skill.resolve import Heard
-from skill.signs import SIGN_OPENER, SIGN_WORD, sign_openers
+from skill.signs import SIGN_OPENER, sign_openers, sign_word_intent
 from skill.understand import (
     FALLBACK,
     SYMPTOM,
@@ -208,26 +208,30 @@ def test_openers_only_signs_need_share_one_intent_and_keep_both_meanings(
     )
 
 
-def test_carriers_that_begin_signs_share_one_intent_and_keep_their_signs(
+def test_carriers_that_begin_signs_share_an_intent_per_pool_and_keep_their_signs(
     cat: Catalogue, model: Model
 ) -> None:
-    pooled = set(sign_words(cat))
-    # every word the content lists is pooled (or a sign opener), so the list says what ships
-    assert set(cat.language.sign_words) - set(sign_openers(cat)) == pooled
-    assert {"heard", "slip", "shoots", "cramping"} <= pooled
-    assert pooled.isdisjoint(carrier_words(cat))  # none of them is lost as a carrier any more
-    for text, flag in (
-        ("heard a noise and now I can't push off", "possible_rupture"),
-        ("slip on the ice and it's killing me", "possible_fracture"),
-        ("shoots down my leg and my foot is numb", "nerve_signs"),
+    pools = sign_words(cat)
+    for pool, words in cat.language.sign_words.items():
+        # every word the content lists is pooled (or a sign opener): the list says what ships
+        assert set(words) - set(sign_openers(cat)) == set(pools[pool]), pool
+        assert set(pools[pool]).isdisjoint(carrier_words(cat))  # none is lost as a carrier
+    assert {"heard", "slip", "shoots", "cramping"} <= set(pools["everyday"])
+    assert {"gap", "hollow"} <= set(pools["rupture"])
+    for text, flag, pool in (
+        ("heard a noise and now I can't push off", "possible_rupture", "everyday"),
+        ("slip on the ice and it's killing me", "possible_fracture", "everyday"),
+        ("shoots down my leg and my foot is numb", "nerve_signs", "everyday"),
+        ("gap in my achilles where it used to be solid", "possible_rupture", "rupture"),
+        ("hollow in my calf after the hill", "possible_rupture", "rupture"),
     ):
         intent, meaning = heard(cat, model, text)
-        assert intent == SIGN_WORD, text
+        assert intent == sign_word_intent(pool), text
         assert getattr(meaning, "intent", None) == SYMPTOM, text
         assert meaning.slots["symptom"].id == flag  # type: ignore[attr-defined]
     # the first word is tried only where it makes a sign: an ordinary sentence is its place
     intent, meaning = heard(cat, model, "cramping in my calf after the long run")
-    assert intent == SIGN_WORD
+    assert intent == sign_word_intent("everyday")
     assert getattr(meaning, "intent", None) != SYMPTOM
     assert meaning_key(cat, meaning) == meaning_key(  # type: ignore[arg-type]
         cat, understand(cat, "in my calf after the long run")

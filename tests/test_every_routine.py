@@ -26,7 +26,7 @@ def test_every_step_of_every_routine_is_valid_speech(muscle: str, equipment: str
         "side": SlotValue("right", id="right"),
     }
     responses = [client.intent("RoutineIntent", slots), client.intent("AMAZON.NoIntent")]
-    responses.append(client.intent("ReadyIntent"))
+    responses.append(client.intent("LeadReadyIntent"))
     total = len(catalogue().routines[(muscle, equipment)].steps)
     for _ in range(total - 1):
         responses.append(client.intent("AMAZON.NextIntent"))
@@ -66,7 +66,7 @@ def test_next_on_the_last_step_finishes_and_offers_the_other_side(
     client.intent("AMAZON.NoIntent")
     total = len(catalogue().routines[(muscle, equipment)].steps)
     last = f"step:{muscle}:{total}"
-    response = client.intent("ReadyIntent")
+    response = client.intent("LeadReadyIntent")
     for _ in range(total):
         if last in steps_said(response):
             break
@@ -99,7 +99,7 @@ def test_a_routine_done_with_no_side_named_offers_the_other_side_and_keeps_its_p
     }
     client.intent("RoutineIntent", slots)
     client.intent("AMAZON.NoIntent")
-    response = client.intent("ReadyIntent")
+    response = client.intent("LeadReadyIntent")
     for _ in range(len(catalogue().routines[(muscle, equipment)].steps)):
         if response["sessionAttributes"][SESSION_KEY].get("pending") == "other_side":
             break

@@ -155,7 +155,12 @@ def a_routine_then_stop(client: Client) -> None:
         "PainIntent",
         {"region": SlotValue("knee", id="knee"), "aspect": SlotValue("outside", id="outside")},
     )
-    for name in ("AMAZON.YesIntent", "AMAZON.NoIntent", "ReadyIntent", *["AMAZON.NextIntent"] * 5):
+    for name in (
+        "AMAZON.YesIntent",
+        "AMAZON.NoIntent",
+        "LeadReadyIntent",
+        *["AMAZON.NextIntent"] * 5,
+    ):
         client.intent(name)
     client.intent("AMAZON.StopIntent")
 

@@ -22,7 +22,7 @@ def said(response: dict[str, Any]) -> list[str]:
 def start_tfl(client: Client) -> None:
     client.intent("RoutineIntent", {"muscle": SlotValue("tfl", id="tfl")})
     client.intent("AMAZON.NoIntent")
-    client.intent("ReadyIntent")
+    client.intent("LeadReadyIntent")
 
 
 def test_a_corrupt_store_still_answers_and_says_progress_is_not_saved(tmp_path: Path) -> None:

@@ -33,7 +33,7 @@ def said(response: dict[str, Any]) -> list[str]:
 def to_step_three(client: Client) -> None:
     client.intent("RoutineIntent", {"muscle": SlotValue("tfl", id="tfl")})
     client.intent("AMAZON.NoIntent")
-    client.intent("ReadyIntent")  # steps 1 and 2: step 1 flows on
+    client.intent("LeadReadyIntent")  # steps 1 and 2: step 1 flows on
     client.intent("AMAZON.NextIntent")  # steps 3 and 4: step 3 flows on to the hold
     client.intent("AMAZON.PreviousIntent")  # step 3, alone
 
@@ -154,7 +154,7 @@ def test_a_finished_routine_is_not_offered_again(client: Client) -> None:
     client.launch()
     client.intent("RoutineIntent", {"muscle": SlotValue("tfl", id="tfl")})
     client.intent("AMAZON.NoIntent")
-    response = client.intent("ReadyIntent")
+    response = client.intent("LeadReadyIntent")
     for _ in range(20):
         if response["sessionAttributes"][SESSION_KEY].get("pending") == "other_side":
             break
@@ -170,7 +170,7 @@ def test_a_finished_routine_is_not_kept_when_the_session_times_out(client: Clien
     client.launch()
     client.intent("RoutineIntent", {"muscle": SlotValue("tfl", id="tfl")})
     client.intent("AMAZON.NoIntent")
-    response = client.intent("ReadyIntent")
+    response = client.intent("LeadReadyIntent")
     while response["sessionAttributes"][SESSION_KEY].get("pending") != "other_side":
         response = client.intent("AMAZON.NextIntent")
     client.end_session("EXCEEDED_MAX_REPROMPTS")

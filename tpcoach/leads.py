@@ -13,7 +13,13 @@ from functools import cache
 from skill.content import Catalogue
 from skill.records import record
 from skill.resolve import Heard, place_id, vocabulary
-from skill.signs import SIGN_OPENER, SIGN_WORD, red_flags_in, sign_openers, sign_word_firsts
+from skill.signs import (
+    SIGN_OPENER,
+    red_flags_in,
+    sign_openers,
+    sign_word_firsts,
+    sign_word_intent,
+)
 from skill.understand import (
     ANSWER_MEANINGS,
     FALLBACK,
@@ -32,8 +38,8 @@ def carrier_words(cat: Catalogue) -> tuple[str, ...]:
     """Words that start a TellIntent sample "<word> {words}": Alexa drops them, so only the
     openers of utterances.yaml whose loss changes no known phrase's meaning ("one spot on the
     bone" loses its sign without "one"); the others become leads (:func:`leads`). Those that
-    begin signs and can say them through :data:`SIGN_WORD` go there (:func:`sign_words`)."""
-    pooled = set(sign_words(cat))
+    begin signs and can say them through a pool's intent go there (:func:`sign_words`)."""
+    pooled = {w for words in sign_words(cat).values() for w in words}
     return tuple(w for w in _carriers(cat) if w not in pooled)
 
 
@@ -59,23 +65,30 @@ _SIGN_WORD_TAILS = (
 
 
 @cache
-def sign_words(cat: Catalogue) -> tuple[str, ...]:
+def sign_words(cat: Catalogue) -> Mapping[str, tuple[str, ...]]:
     """Carriers that begin signs no sign opener may begin ("slip" in "slip on the ice",
-    "heard" in "heard a noise"): as carriers they would be lost with their sign, so they share
-    :data:`SIGN_WORD`, and the skill tries each first word of such signs before the words it
-    gets (:func:`skill.signs.sign_after_word`). One joins only if every known phrase and probe
-    that starts with it means through that intent what it means said whole, or what it meant
-    as a carrier: trying the others' signs must never hear one it did not say."""
-    firsts = set(sign_word_firsts(cat))
-    return tuple(w for w in _carriers(cat) if w in firsts and _reads_through_sign_word(cat, w))
+    "heard" in "heard a noise"), by pool of ``carriers.sign_words``: as carriers they would be
+    lost with their sign, so each pool shares an intent, and the skill tries each first word of
+    the pool's signs before the words it gets (:func:`skill.signs.sign_after_word`). One joins
+    only if every known phrase and probe that starts with it means through that intent what it
+    means said whole, or what it meant as a carrier: trying the others' signs must never hear
+    one it did not say."""
+    carriers = _carriers(cat)
+    out = {}
+    for pool in sorted(cat.language.sign_words):
+        firsts = set(sign_word_firsts(cat, pool))
+        out[pool] = tuple(
+            w for w in carriers if w in firsts and _reads_through_sign_word(cat, pool, w)
+        )
+    return out
 
 
-def _reads_through_sign_word(cat: Catalogue, word: str) -> bool:
+def _reads_through_sign_word(cat: Catalogue, pool: str, word: str) -> bool:
     tails = {p[len(word) :].strip() for p in _starting(known_phrases(cat), word)}
     for pending in (None, FOLLOW_UP):
         for tail in tails | set(_PROBE_TAILS) | set(_SIGN_WORD_TAILS):
             heard = {WORDS_SLOT: Heard(text=tail)} if tail else {}
-            through = meaning_key(cat, meaning_of(cat, SIGN_WORD, heard, pending))
+            through = meaning_key(cat, meaning_of(cat, sign_word_intent(pool), heard, pending))
             if through not in (
                 _meant(cat, f"{word} {tail}".strip(), pending),
                 _meant(cat, tail, pending),
@@ -413,8 +426,11 @@ def leads(cat: Catalogue) -> tuple[Lead, ...]:
     no carrier or routine cue starts."""
     answer = _answer_leads(cat)
     taken = set(_carriers(cat)) | set(routine_cues(cat)) | set(_answer_words(cat))
-    pooled = sign_words(cat)
-    pool = [Lead(SIGN_WORD, "", pooled, answer=True)] if pooled else []
+    pool = [
+        Lead(sign_word_intent(name), "", words, answer=True)
+        for name, words in sign_words(cat).items()
+        if words
+    ]
     return tuple(
         sorted([*answer, *pool, *_content_leads(cat, taken)], key=lambda lead: lead.intent)
     )

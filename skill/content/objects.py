@@ -346,7 +346,8 @@ class Language:
     second_words: tuple[str, ...]
     whole_only: frozenset[str]  # first words of answers heard only as the whole answer
     kit_first: frozenset[str]  # carriers though a look-alike starts with them ("shoe snapped")
-    sign_words: frozenset[str]  # carriers that begin signs, kept through SignWordIntent ("gap")
+    # carriers that begin signs, by pool; each pool keeps them through an intent of its own
+    sign_words: Mapping[str, frozenset[str]]
     said_as: Mapping[str, str]  # an opener the lead of another may carry ("nearly" → "almost")
     answers: Mapping[str, tuple[str, ...]]  # built-in intent -> phrasings
     meanings: Mapping[str, tuple[str, ...]]  # ready, unsure, more, ... -> phrasings

@@ -29,7 +29,7 @@ from typing import Any
 
 from skill.content import LOCALES, Catalogue
 from skill.resolve import place_id
-from skill.signs import SIGN_OPENER, SIGN_WORD, sign_openers
+from skill.signs import SIGN_OPENER, SIGN_WORD_PREFIX, sign_openers
 from skill.text import normalise, sample_key
 from tpcoach import nlu
 from tpcoach.leads import Lead, carrier_words, leads, routine_cues
@@ -75,7 +75,6 @@ BUILT_INS = (
     "AMAZON.NoIntent",
 )
 TELL = "TellIntent"
-READY_INTENT = "ReadyIntent"
 ROUTINE_INTENT = "RoutineIntent"
 SEARCH_QUERY = "AMAZON.SearchQuery"
 WORDS = "words"
@@ -332,28 +331,24 @@ def lead_intent_model(
     """A lead's samples: each carrier before the words, and each carrier said alone ("calf",
     "numbness", "back") unless a built-in already hears that word alone (``said_alone``)."""
     samples = [f"{c} {{{WORDS}}}" for c in lead.carriers]
-    # a word of SIGN_WORD is a carrier that keeps its signs: alone, like a carrier, it is none
-    samples += [
-        c for c in lead.carriers if sample_key(c) not in said_alone and lead.intent != SIGN_WORD
-    ]
+    # a word of a sign-word pool is a carrier that keeps its signs: alone, like a carrier, it
+    # is no sample
+    pooled = lead.intent.startswith(SIGN_WORD_PREFIX)
+    samples += [c for c in lead.carriers if sample_key(c) not in said_alone and not pooled]
     # "calf's tight", "hamstring's sore", "walking's gotten weird": Alexa writes the
     # contraction as one word (not of an answer's word: no one says "yes's")
     samples += [
         f"{c}'s {{{WORDS}}}"
         for c in lead.carriers
         if c.isalpha()
-        and (not lead.answer or lead.intent in (SIGN_OPENER, SIGN_WORD) or c in contracted)
+        and (not lead.answer or lead.intent == SIGN_OPENER or pooled or c in contracted)
     ]
     return intent(lead.intent, {WORDS: SEARCH_QUERY}, _unique(samples))
 
 
 def lead_intents(cat: Catalogue) -> list[Json]:
     """One intent per lead (:func:`tpcoach.leads.leads`): its name keeps the word."""
-    said_alone = {
-        sample_key(s)
-        for it in [*built_in_intents(cat), ready_intent(cat)]
-        for s in it.get("samples", [])
-    }
+    said_alone = {sample_key(s) for it in built_in_intents(cat) for s in it.get("samples", [])}
     firsts = _lead_firsts(cat)
     contracted = {w for w in sign_openers(cat) if f"{w}'s" not in firsts}
     return [lead_intent_model(lead, said_alone, contracted) for lead in leads(cat)]
@@ -400,10 +395,6 @@ def tell_intent(cat: Catalogue, locale: str = "en-US") -> Json:
     return intent(TELL, {k: v for k, v in types.items() if k in used}, samples)
 
 
-def ready_intent(cat: Catalogue) -> Json:
-    return intent(READY_INTENT, samples=literal_phrases(cat, cat.language.meanings["ready"]))
-
-
 def built_in_intents(cat: Catalogue) -> list[Json]:
     out = []
     for name in BUILT_INS:
@@ -421,7 +412,6 @@ def intents(cat: Catalogue, locale: str = "en-US") -> list[Json]:
             *built_in_intents(cat),
             tell_intent(cat, locale),
             routine_intent(cat),
-            ready_intent(cat),
             *lead_intents(cat),
         ],
         key=lambda i: str(i["name"]),

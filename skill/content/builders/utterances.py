@@ -87,7 +87,7 @@ def build(b: Build) -> Language:
         second_words=tuple(dict.fromkeys(utt.get_words(car, "second_words"))),
         whole_only=frozenset(utt.get_words(car, "whole_only", required=False)),
         kit_first=frozenset(utt.get_words(car, "kit_first", required=False)),
-        sign_words=frozenset(utt.get_words(car, "sign_words", required=False)),
+        sign_words=MappingProxyType(_sign_words(utt, car)),
         said_as=MappingProxyType(_said_as(utt, car)),
         answers=MappingProxyType(answers),
         meanings=MappingProxyType(meanings),
@@ -97,6 +97,27 @@ def build(b: Build) -> Language:
         locale_hear=MappingProxyType(hear),
         **typed,
     )
+
+
+def _sign_words(utt: Reader, car: YamlMap) -> dict[str, frozenset[str]]:
+    """``carriers.sign_words``: pools of carriers that begin signs, each pool named in one word
+    (its intent is SignWord<Name>Intent)."""
+    node = car.get("sign_words")
+    if node is None:
+        return {}
+    if not isinstance(node, YamlMap):
+        utt.problem(utt.line_of(car, "sign_words"), "'sign_words' must be a mapping of pools")
+        return {}
+    out: dict[str, frozenset[str]] = {}
+    for key in node:
+        name = str(key)
+        if not (name.isalpha() and name.islower()):
+            utt.problem(
+                node.key_lines[key], f"sign_words: pool '{name}' must be one lowercase word"
+            )
+            continue
+        out[name] = frozenset(utt.get_words(node, key))
+    return out
 
 
 def _said_as(utt: Reader, car: YamlMap) -> dict[str, str]:
