@@ -67,6 +67,13 @@ CHANGE_INTENTS = {
 OWN_INTENTS = {**CHANGE_INTENTS, "progress": PROGRESS, "forget": FORGET}
 ANSWER_MEANINGS = ("ready", "unsure", "more", "see_pt", *OWN_INTENTS)
 FOLLOW_UP = "follow_up"  # the pending question (skill.state.FOLLOW_UP)
+# The yes-or-no questions (skill.state.Question) where an answer said first is the answer,
+# whatever else the sentence says of the place.
+_ANSWERED_FIRST = frozenset(
+    ["offer_routine", "next_muscle", "screen", "ready", "resume", "other_side"]
+)
+# Besides a yes: a "no" to the screen, a "pick up" to the resume question.
+_OWN_FIRST_ANSWERS = frozenset([(NO, "screen"), ("AMAZON.ResumeIntent", "resume")])
 
 
 # Words that undo a sign said after them ("no swelling", "it isn't numb").
@@ -184,10 +191,10 @@ def understand(cat: Catalogue, text: str, pending: str | None = None) -> Meaning
     """What ``text`` means where ``pending`` is the question the skill left open.
 
     Long on purpose: one pass over the sentence, trying the meanings in the order that decides
-    between them (a red flag first, then the follow-up's answer, an answer said whole, a muscle
-    or a place, a topic or a tool, an answer said inside a sentence, a body word); split into
-    steps, that order would be spread over functions that each depend on what the others
-    found."""
+    between them (a red flag first, then the follow-up's answer, an answer said whole, an answer
+    said first to a yes-or-no question, a muscle or a place, a topic or a tool, an answer said
+    inside a sentence, a body word); split into steps, that order would be spread over
+    functions that each depend on what the others found."""
     lex = lexicon(cat)
     vocab = vocabulary(cat)
     norm = " ".join(tokens(text, lex.body))
@@ -250,10 +257,6 @@ def understand(cat: Catalogue, text: str, pending: str | None = None) -> Meaning
     if equipment:
         slots["equipment"] = Heard(id=equipment[0][2])
 
-    if muscles and (wants_routine or not places):
-        # "calf" and "IT band" name a place and a muscle: a place, unless a routine is asked for.
-        slots["muscle"] = Heard(id=muscles[0][2])
-        return Meaning(ROUTINE if wants_routine else PAIN, slots, norm)
     # How the pain has changed is an answer only to the follow-up question: elsewhere "a bit"
     # and "the same" are words around a place ("a bit sore on the outside").
     inside = [
@@ -261,6 +264,27 @@ def understand(cat: Catalogue, text: str, pending: str | None = None) -> Meaning
         for i, j, w in _spans(toks, lex.answers)
         if lex.answers[w] not in CHANGE_INTENTS
     ]
+    # A yes said first to a yes-or-no question, then how the place feels ("yeah let's do it, my
+    # IT band's tight"; "ready, my calves are stiff"): the yes, unless a part of the place is
+    # named, which may correct it ("yes but more the inside"). At the screen a "no" said first
+    # is its answer too ("no, it's the same tight calf"): it asks about signs, not places.
+    # A part of the place said by name ("the inside of my knee"), not as a condition or a
+    # muscle ("runner's knee", "my IT band").
+    muscle_words = {(i, j) for i, j, _ in muscles}
+    parts_named = aspects or any(
+        vocab.place_meaning[p].aspect
+        and not vocab.place_meaning[p].condition
+        and (i, j) not in muscle_words
+        for i, j, p in places
+    )
+    if pending in _ANSWERED_FIRST and not parts_named and not tools:
+        first_answer = _answered_first(lex, tokens(text, lex.body)) or ""
+        if first_answer in (YES, "ready") or (first_answer, pending) in _OWN_FIRST_ANSWERS:
+            return _answer(first_answer, pending, side, norm)
+    if muscles and (wants_routine or not places):
+        # "calf" and "IT band" name a place and a muscle: a place, unless a routine is asked for.
+        slots["muscle"] = Heard(id=muscles[0][2])
+        return Meaning(ROUTINE if wants_routine else PAIN, slots, norm)
     spoken_answer = [a for a in inside if -a[1] > 1]  # "start again", "from the top"
     if not places and aspects and spoken_answer and not asked_place:
         return _answer(_most_said(spoken_answer), pending, side, norm)
@@ -298,6 +322,19 @@ def understand(cat: Catalogue, text: str, pending: str | None = None) -> Meaning
     return Meaning(FALLBACK, {}, norm)
 
 
+def _answered_first(lex: Lexicon, toks: list[str]) -> str | None:
+    """The answer that begins a sentence, after fillers that are no answer ("um, yeah ..."),
+    the longest said there ("yeah go on then"); None if it begins with none."""
+    start = 0
+    while start < len(toks) and (toks[start],) in lex.leading and toks[start] not in lex.answers:
+        start += 1
+    said = [(j, w) for i, j, w in _spans(toks, lex.answers) if i == start]
+    if not said:
+        return None
+    meaning = lex.answers[max(said)[1]]
+    return None if meaning in CHANGE_INTENTS else meaning
+
+
 def _most_said(inside: list[tuple[int, int, str]]) -> str:
     """Of the answers said inside a sentence (start, -length, meaning), the meaning said in the
     most words ("let's start again from the top" is a start over, though "let's start" comes
@@ -306,7 +343,9 @@ def _most_said(inside: list[tuple[int, int, str]]) -> str:
     for _i, minus_len, answer in inside:
         said_words[answer] = said_words.get(answer, 0) - minus_len
     best = max(said_words.values())
-    return next(a for _, _, a in sorted(inside) if said_words[a] == best)
+    tied = [a for _, _, a in sorted(inside) if said_words[a] == best]
+    # "ok next", "alright, start over": a yes beside a command is a filler.
+    return next((a for a in tied if a != YES), tied[0])
 
 
 _NAME_PART = re.compile(r"[A-Z][a-z]*")
