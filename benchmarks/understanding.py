@@ -70,6 +70,7 @@ HELD_OUT = (
     "redflags-holdout6",
     "redflags-holdout7",
     "redflags-holdout8",
+    "redflags-holdout9",
 )
 CATEGORIES = (
     "place",
