@@ -197,11 +197,12 @@ def understand(cat: Catalogue, text: str, pending: str | None = None) -> Meaning
     functions that each depend on what the others found."""
     lex = lexicon(cat)
     vocab = vocabulary(cat)
-    norm = " ".join(tokens(text, lex.body))
+    spoken = tokens(text, lex.body)
+    norm = " ".join(spoken)
     flags = red_flags_in(cat, text)
     if flags:
         return Meaning(SYMPTOM, {"symptom": Heard(id=flags[0], text=norm)}, norm)
-    toks = _strip_edges(lex, tokens(text, lex.body))
+    toks = _strip_edges(lex, list(spoken))
     if not toks:
         return Meaning(FALLBACK, {}, norm)
     said = " ".join(toks)
@@ -278,7 +279,7 @@ def understand(cat: Catalogue, text: str, pending: str | None = None) -> Meaning
         for i, j, p in places
     )
     if pending in _ANSWERED_FIRST and not parts_named and not tools:
-        first_answer = _answered_first(lex, tokens(text, lex.body)) or ""
+        first_answer = _answered_first(lex, spoken) or ""
         if first_answer in (YES, "ready") or (first_answer, pending) in _OWN_FIRST_ANSWERS:
             return _answer(first_answer, pending, side, norm)
     if muscles and (wants_routine or not places):
