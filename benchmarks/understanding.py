@@ -59,7 +59,8 @@ VA_RUNNER = ROOT / "tests" / "va" / "run.js"
 # Sets that may be read and tuned on, and sets that are only run (their failures never listed).
 TUNED = ("dev", "dev2", "redflags", "redflags2", "redflags3", "redflags4", "redflags5",
          "redflags6", "redflags7", "redflags8", "redflags9", "redflags10",
-         "redflags11", "redflags12", "redflags13", "redflags14", "redflags15")  # fmt: skip
+         "redflags11", "redflags12", "redflags13", "redflags14", "redflags15",
+         "redflags16")  # fmt: skip
 HELD_OUT = (
     "test",
     "redflags-holdout",

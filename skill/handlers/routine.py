@@ -289,6 +289,19 @@ class RoutineHandler(Handler):
                 turn.ask("ask_muscle")
                 return
             muscle = found
+        routine = state.routine
+        if (
+            waiting_for_ready(state)
+            and routine is not None
+            and heard_muscle.empty
+            and equipment in (None, routine.equipment)
+            and side in (None, routine.side)
+        ):
+            # "Ready, I'm on the floor with the ball": the tool it already asked for is no
+            # switch, so this is the ready it waits for.
+            routine.step = 0
+            speak_step(turn, flow=True)
+            return
         state.side = side
         start_routine(turn, muscle, equipment, side)
 
