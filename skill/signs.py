@@ -56,6 +56,10 @@ STATEMENT_VERBS = frozenset({"is", "are", "was", "has", "feels", "looks", "went"
 ANSWER_WHEN = frozenset({"yet", "today", "now", "tonight", "anymore", "again"})
 
 
+# After a negator, words that make it doubt, not denial: "not sure", "don't know".
+UNSURE_THEN = frozenset(["sure", "certain", "know", "knowing", "positive"])
+
+
 def negated(toks: list[str], start: int) -> bool:
     """Whether a negator stands just before ``toks[start]``: within :data:`NEGATION_REACH`
     words, not counting the glue of a list ("not having any swelling or tingling") and reaching
@@ -71,6 +75,8 @@ def negated(toks: list[str], start: int) -> bool:
             reach += NEGATION_REACH  # "haven't been on a long flight or had surgery"
         if t in NEGATORS:
             after = [*toks[k + 1 : k + 3], "", ""]
+            if after[0] in UNSURE_THEN and k + 1 < start:
+                return False  # "I'm not sure about numb", "don't know if it's swollen"
             if (
                 t in ("no", "none")
                 and after[0] in ANSWER_THEN
@@ -353,6 +359,16 @@ OWN_WORDS = frozenset(
      "worries", "and", "but", "then", "so", "now", "also", "plus", "because", "cause", "when",
      "while", "since", "too"}
 )  # fmt: skip
+
+
+def only_denied(cat: Catalogue, text: str) -> bool:
+    """Whether ``text`` names signs and denies every one of them ("it's not swollen or red",
+    "I haven't had a fall"): an answer of no to the safety screen. The caller has found no
+    red flag in it, so no sign said without a negator reaches here as a denial."""
+    lex = signs(cat)
+    said = tokens(text, lex.body, body_is=True)
+    found = spans(said, lex.red_flags)
+    return bool(found) and all(negated(said, i) for i, _j, _w in found)
 
 
 class _Placed:

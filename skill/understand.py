@@ -35,6 +35,7 @@ from skill.signs import (
     SIGN_OPENER,
     body_firsts,
     negated,
+    only_denied,
     red_flags_in,
     sign_after_opener,
     sign_after_word,
@@ -208,6 +209,9 @@ def understand(cat: Catalogue, text: str, pending: str | None = None) -> Meaning
     said = " ".join(toks)
 
     side, rest = _side(cat, toks)
+    if pending == "screen" and only_denied(cat, text):
+        # "It's not swollen or red", "I haven't had a fall": every sign named is denied.
+        return _answer(NO, pending, side, norm)
     # Places and muscles read together, the longest words first: "hip flexors" is a muscle, not
     # the hip; a word that is both ("calf", "IT band") is read as both.
     both = _spans(rest, _places_and_muscles(cat))

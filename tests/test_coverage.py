@@ -15,7 +15,7 @@ import pytest
 
 from skill.content import Catalogue, catalogue
 from skill.resolve import Heard
-from skill.signs import SIGN_OPENER, sign_openers, sign_word_intent
+from skill.signs import SIGN_OPENER, only_denied, sign_openers, sign_word_intent
 from skill.understand import (
     FALLBACK,
     SYMPTOM,
@@ -331,6 +331,22 @@ def test_a_negation_reaches_along_a_list_but_not_past_an_if(cat: Catalogue) -> N
         "possible_fracture",
     ]
     assert red_flags_in(cat, "no swelling, but my foot is numb") == ["nerve_signs"]
+
+
+def test_a_sign_said_unsure_is_a_sign_and_signs_all_denied_answer_the_screen(
+    cat: Catalogue,
+) -> None:
+    # "not sure about" doubts a sign; it does not deny it
+    assert red_flags_in(cat, "it isn't swollen, i'm not sure about numb") == ["nerve_signs"]
+    assert red_flags_in(cat, "i don't know if it's swollen") == ["possible_clot"]
+    # every sign named is denied: a no to the screen, and only there
+    denied = "i have not had a fall and it is not swollen or red"
+    assert only_denied(cat, denied)
+    assert understand(cat, denied, "screen").intent == "AMAZON.NoIntent"
+    assert understand(cat, denied, None).intent != "AMAZON.NoIntent"
+    assert not only_denied(cat, "not swollen but it is hot")
+    assert understand(cat, "not swollen but it is hot", "screen").intent == SYMPTOM
+    assert not only_denied(cat, "my calf is tight")
 
 
 def test_a_sign_of_now_dated_long_ago_and_healed_is_past_but_a_clot_never_is(

@@ -131,6 +131,60 @@ RED_FLAG_SETS = {
             "next what if it goes numb while i'm lying on it",
         },
     ),
+    "redflags16": (
+        286,
+        {
+            # a swollen calf said as past and healed: a clot is never put in the past, which
+            # errs toward advice
+            "my calf was swollen last summer after i rolled my ankle but that's long gone it's"
+            " just a knot in the back of it now",
+            "my calf was swollen last year but that is fully cured now only tightness is there"
+            " in the back",
+            # look-alikes heard as the sign, which errs toward advice: a first word that would
+            # cost an intent ("kicked"), or the sign's words with no look-alike of their own
+            # ("numb round here is my brain", "going numb looking at", "crack sound but that
+            # was my knuckles", "tripped over the dog's leash ... didn't fall")
+            "kicked the footy round with the kids and now me right hammy's tight",
+            "the only thing numb round here is my brain after work so no",
+            "i am going numb looking at the numbers on my strava but anyway my outer knee is"
+            " paining",
+            "i heard a small crack sound but that was my knuckles only go on",
+            "i tripped over the dog's leash yesterday but didn't fall or anything and anyway"
+            " it's my calf that's been tight all week",
+            # a place said with a word that is also a place of its own ("feet", "foot"), or
+            # around another ("the idea of rolling my foot" at the heel): a fair question
+            "the front where my hip flexor is i think and there's no swelling",
+            "it's minus thirty out and my feet were freezing on my run but they're fine now"
+            " it's my arch that hurts",
+            "i tripped over the idea of rolling my foot at first but yeah let's do it",
+            # a tool other than the one in use is a switch, also in passing ("the foam roller
+            # clicking"); the inner-shin muscle has no roller routine, which is said
+            "ooh that popped but it was the foam roller clicking on the laminate not me carry on",
+            "can i use the foam roller instead i've lost me lacrosse ball",
+            # "done for today" closes the session at the other side: a goodbye, not a no
+            "no i'm done for today thanks",
+            # "the other muscles it could be" is not yet heard as "more"
+            "tell me more about the other muscles it could be",
+        },
+    ),
+    "redflags17": (
+        294,
+        {
+            # a command said before or after words about the step: the place is kept and the
+            # commands are said again, but the "next" is not taken
+            "ooh i felt the knot let go there, lovely, next",
+            "next, the ball just shot out from under me and hit the wall, lol",
+            # a "no" with a place word after it at the other side ("dead on my feet")
+            "no thanks, i'm absolutely dead on my feet",
+            # a muscle said with a place idiom ("a pain in the backside"): the place is answered
+            "my piriformis, it's been a pain in the backside since i upped my mileage",
+            # "will it fix it" / "wasting my time": each first word would cost an intent
+            "will rolling actually fix it or am i wasting my time",
+            # starting from the beginning on another day asks the screen first, as every
+            # routine session does
+            "nah, start from the beginning",
+        },
+    ),
     "redflags8": (
         299,
         {

@@ -302,6 +302,19 @@ class RoutineHandler(Handler):
             routine.step = 0
             speak_step(turn, flow=True)
             return
+        if (
+            running(state)
+            and routine is not None
+            and heard_muscle.empty
+            and equipment in (None, routine.equipment)
+        ):
+            # "The ball keeps slipping" at a step: the tool in use, no request for another
+            # routine, so the place is kept and the step commands are said.
+            pending = state.pending
+            turn.say("routine_fallback", number=routine.step + 1)
+            turn.ask("step_reprompt")
+            state.ask(pending)
+            return
         state.side = side
         start_routine(turn, muscle, equipment, side)
 
