@@ -7,6 +7,8 @@ keeps giving way when I run") is the red flag. The lists are ``content/safety.ya
 * ``words``: sign phrases found anywhere (a starred word stands for its forms, ``pop*``);
 * ``near``: signs said in parts, in order, a few words apart ("lost ... weight" hears "lost a
   heap of weight");
+* ``far``: the same, for parts that each say much alone, heard further apart in one sentence
+  ("puffing like I'd run a marathon and all I'm doing is lying here");
 * ``not_signs``: look-alikes ("warm up", "I fell asleep"), each taking away any sign no longer
   than itself, so "can't catch my breath" is still a sign though "catch my breath" is none;
 * ``soft_words``: words that may stand inside a sign ("I can't really walk").
@@ -97,7 +99,8 @@ def negated(toks: list[str], start: int) -> bool:
     return False
 
 
-NearSigns = Mapping[str, tuple[tuple[tuple[tuple[str, ...], ...], str], ...]]
+# first word → (the phrases said in order, red flag id, words that may stand between two)
+NearSigns = Mapping[str, tuple[tuple[tuple[tuple[str, ...], ...], str, int], ...]]
 
 
 @record
@@ -105,7 +108,7 @@ class Signs:
     """The sign lists of one catalogue, read once."""
 
     red_flags: Mapping[str, str]  # sign phrase -> red flag id
-    near: NearSigns  # first word → (the phrases said in order and close, red flag id)
+    near: NearSigns  # first word → (the phrases said in order and close, red flag id, gap)
     not_signs: tuple[str, ...]  # phrases that hold a sign word but are no sign ("warm up")
     body: frozenset[str]  # first words of places and muscles ("me hammy" is "my hammy")
     healed: Healed  # said after a sign of an injury that heals, they put it in the past
@@ -150,7 +153,7 @@ def _opener_signs(cat: Catalogue) -> Mapping[str, OpenerSigns]:
     spoiled: set[str] = set()
     body = body_firsts(cat)
     for flag in cat.safety.red_flags:
-        for parts in flag.near:
+        for parts in (*flag.near, *flag.far):
             if parts[0] in openers and len(parts) > 1:
                 later.setdefault(parts[0], set()).add(parts[1].split()[0])
                 # A near sign that goes on with a place ("block ... inside ... knee") would be
@@ -158,7 +161,7 @@ def _opener_signs(cat: Catalogue) -> Mapping[str, OpenerSigns]:
                 # inside my knee"): its opener keeps an intent of its own.
                 if any(p.split()[0] in body for p in parts[1:]):
                     spoiled.add(parts[0])
-        for sign in (*flag.words, *(parts[0] for parts in flag.near)):
+        for sign in (*flag.words, *(parts[0] for parts in (*flag.near, *flag.far))):
             words = sign.split()
             if len(words) > 1 and words[0] in openers:
                 nexts.setdefault(words[0], set()).add(words[1])
@@ -219,7 +222,7 @@ def _word_signs(cat: Catalogue, pool: str) -> Mapping[str, OpenerSigns]:
     nexts: dict[str, set[str]] = {}
     later: dict[str, set[str]] = {}
     for flag in cat.safety.red_flags:
-        for parts in flag.near:
+        for parts in (*flag.near, *flag.far):
             first = parts[0].split()
             if len(first) > 1:
                 nexts.setdefault(first[0], set()).add(first[1])
@@ -268,11 +271,12 @@ def _sign_after(cat: Catalogue, words: str, table: Mapping[str, OpenerSigns]) ->
 
 
 def _near_index(cat: Catalogue) -> NearSigns:
-    index: dict[str, list[tuple[tuple[tuple[str, ...], ...], str]]] = {}
+    index: dict[str, list[tuple[tuple[tuple[str, ...], ...], str, int]]] = {}
     for flag in cat.safety.red_flags:
-        for parts in flag.near:
-            words = tuple(tuple(p.split()) for p in parts)
-            index.setdefault(words[0][0], []).append((words, flag.id))
+        for gap, said in ((NEAR_GAP, flag.near), (FAR_GAP, flag.far)):
+            for parts in said:
+                words = tuple(tuple(p.split()) for p in parts)
+                index.setdefault(words[0][0], []).append((words, flag.id, gap))
     return MappingProxyType({k: tuple(v) for k, v in index.items()})
 
 
@@ -451,15 +455,17 @@ def _denied_after(toks: list[str], end: int, denials: AbstractSet[int]) -> bool:
 
 
 NEAR_GAP = 5  # words that may stand between the parts of a near sign
+FAR_GAP = 14  # and of a far one
 
 
 def _said_near(
     toks: list[str], near: NearSigns, now: _Placed, denials: AbstractSet[int] = frozenset()
 ) -> set[str]:
-    """The red flags of near signs (``near``: first word → (parts as word tuples, flag id))
-    said in ``toks``: the parts in order, each within :data:`NEAR_GAP` words of the one
-    before, none negated (the first as any sign is; a later one by a negator between it and
-    the part before: "the muscle bit, not the bone"), and the runner's now (``now``)."""
+    """The red flags of near signs (``near``: first word → (parts as word tuples, flag id,
+    gap)) said in ``toks``: the parts in order, each within its gap (:data:`NEAR_GAP`, or
+    :data:`FAR_GAP` for a far sign) of the one before, none negated (the first as any sign
+    is; a later one by a negator between it and the part before: "the muscle bit, not the
+    bone"), and the runner's now (``now``)."""
     found: set[str] = set()
 
     def at(i: int, phrase: tuple[str, ...]) -> bool:
@@ -467,14 +473,14 @@ def _said_near(
 
     said = set(toks)
     for start, first in enumerate(toks):
-        for parts, flag in near.get(first, ()):
+        for parts, flag, gap in near.get(first, ()):
             if flag in found or not all(p[0] in said for p in parts[1:]):
                 continue
             if not at(start, parts[0]) or negated(toks, start):
                 continue
             end = start + len(parts[0])
             for phrase in parts[1:]:
-                window = range(end, min(len(toks), end + NEAR_GAP + 1))
+                window = range(end, min(len(toks), end + gap + 1))
                 nxt = next((k for k in window if at(k, phrase)), None)
                 if nxt is None or negated(toks[end:nxt], nxt - end):
                     break

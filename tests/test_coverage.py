@@ -15,7 +15,7 @@ import pytest
 
 from skill.content import Catalogue, catalogue
 from skill.resolve import Heard
-from skill.signs import SIGN_OPENER, only_denied, sign_openers, sign_word_intent
+from skill.signs import FAR_GAP, SIGN_OPENER, only_denied, sign_openers, sign_word_intent
 from skill.understand import (
     FALLBACK,
     SYMPTOM,
@@ -559,3 +559,16 @@ def test_an_opener_whose_near_sign_names_a_place_keeps_its_own_lead(
     intent, meaning = heard(cat, model, "block inside my knee and it won't straighten")
     assert intent != SIGN_OPENER
     assert meaning.slots["symptom"].id == "knee_injury"  # type: ignore[attr-defined]
+
+
+def test_a_far_sign_is_heard_across_a_long_clause_but_not_past_its_reach(cat: Catalogue) -> None:
+    """Breathless at rest: each part says much alone, so the two count a long way apart."""
+    flag = ["breathless_or_chest_pain"]
+    said = "i'm puffing like i just ran a marathon and all i'm doing is lying here on the roller"
+    assert red_flags_in(cat, said) == flag
+    assert red_flags_in(cat, "lying here on the roller and i'm puffing") == flag
+    # Only in one sentence's reach: further apart, the two are not tied.
+    padding = " ".join(["and then"] * (FAR_GAP // 2 + 1))
+    assert red_flags_in(cat, f"i was puffing {padding} lying") == []
+    # A look-alike still takes its part away: puffed after the run is no sign.
+    assert red_flags_in(cat, "puffed after the run and now sitting down") == []

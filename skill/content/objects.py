@@ -200,6 +200,10 @@ class RedFlag:
     # weight": "lost a heap of weight"): each a tuple of phrases, found in order, close
     # together. Unlike ``words`` they get no lead intent: they are not said first.
     near: tuple[tuple[str, ...], ...] = ()
+    # Signs whose parts each say so much alone that they count further apart, anywhere in one
+    # sentence ("puffing like I ran a marathon and all I'm doing is lying here"): in order,
+    # up to :data:`skill.signs.FAR_GAP` words apart.
+    far: tuple[tuple[str, ...], ...] = ()
 
 
 @record

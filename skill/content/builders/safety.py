@@ -37,6 +37,19 @@ def _word_classes(reader: Reader) -> Mapping[str, tuple[str, ...]]:
     return {str(name): reader.get_signs(node, str(name)) for name in node}
 
 
+def _parted(
+    reader: Reader, node: YamlMap, key: str, classes: Mapping[str, tuple[str, ...]]
+) -> tuple[tuple[str, ...], ...]:
+    """Signs said in parts ("lost ... weight"), each a tuple of its phrases."""
+    signs = tuple(tuple(pattern.split(" ~ ")) for pattern in reader.get_signs(node, key, classes))
+    for parts in signs:
+        if not all(parts):
+            reader.problem(reader.line_of(node, key), f"a {key} sign has an empty part: {parts}")
+        elif key == "far" and len(parts) < 2:
+            reader.problem(reader.line_of(node, key), f"a far sign needs two parts: {parts}")
+    return signs
+
+
 def build(b: Build) -> Safety | None:
     reader = b.readers["safety.yaml"]
     screen, extras = _screen(b)
@@ -52,14 +65,9 @@ def build(b: Build) -> Safety | None:
             only_placeholders(
                 reader, reader.line_of(node, "advice"), advice, ADVICE_PLACEHOLDERS, "advice"
             )
-        patterns = reader.get_signs(node, "near", classes)
-        near = tuple(tuple(pattern.split(" ~ ")) for pattern in patterns)
-        for parts in near:
-            if not all(parts):
-                line = reader.line_of(node, "near")
-                reader.problem(line, f"a near sign has an empty part: {parts}")
+        near, far = (_parted(reader, node, key, classes) for key in ("near", "far"))
         if fid and advice:
-            red_flags.append(RedFlag(fid, ws, advice, src, near))
+            red_flags.append(RedFlag(fid, ws, advice, src, near, far))
     flag_ids = {f.id for f in red_flags}
     for extra, node in extras:
         if extra.flag not in flag_ids:
