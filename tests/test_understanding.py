@@ -43,8 +43,6 @@ RED_FLAG_SETS = {
     "redflags4": (
         290,
         {
-            # breathless at rest, said too far apart from the rest ("only been lying here")
-            "mate i'm puffing like i've run a marathon and i've only been lying here on the ball",
             # "blue and pink all over" from a colour run
             "alexa ask trigger point coach me hammy's tight after the colour run and i'm still"
             " blue and pink all over from the powder",
