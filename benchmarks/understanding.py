@@ -73,6 +73,7 @@ HELD_OUT = (
     "redflags-holdout8",
     "redflags-holdout9",
     "redflags-holdout10",
+    "redflags-holdout11",
 )
 CATEGORIES = (
     "place",

@@ -55,6 +55,11 @@ FALLBACK = "AMAZON.FallbackIntent"
 YES = "AMAZON.YesIntent"
 NO = "AMAZON.NoIntent"
 NEXT = "AMAZON.NextIntent"
+# The step commands: said beside a yes, the yes is a filler ("yeah go on, next").
+COMMANDS = frozenset(
+    {NEXT, "AMAZON.PreviousIntent", "AMAZON.RepeatIntent", "AMAZON.StartOverIntent",
+     "AMAZON.PauseIntent", "AMAZON.ResumeIntent"}
+)  # fmt: skip
 PROGRESS = "ProgressIntent"
 FORGET = "ForgetIntent"
 # The answers to "is it better, the same, or worse?": meaning -> intent.
@@ -283,7 +288,10 @@ def understand(cat: Catalogue, text: str, pending: str | None = None) -> Meaning
         for i, j, p in places
     )
     if pending in _ANSWERED_FIRST and not parts_named and not tools:
+        # Said first, else said last ("calf's been fine, just a bit tight, so yes please").
         first_answer = _answered_first(lex, spoken) or ""
+        if first_answer not in (YES, NO, "ready"):
+            first_answer = _answered_last(lex, toks) or first_answer
         if first_answer in (YES, "ready") or (first_answer, pending) in _OWN_FIRST_ANSWERS:
             return _answer(first_answer, pending, side, norm)
     if muscles and (wants_routine or not places):
@@ -340,6 +348,17 @@ def _answered_first(lex: Lexicon, toks: list[str]) -> str | None:
     return None if meaning in CHANGE_INTENTS else meaning
 
 
+def _answered_last(lex: Lexicon, toks: list[str]) -> str | None:
+    """The answer that ends a sentence (its trailing fillers already taken off: "calf's been
+    fine, just a bit tight, so yes please"), the longest said there; None if it ends with none
+    or with one said inside a longer phrase."""
+    said = [(-i, w) for i, j, w in _spans(toks, lex.answers) if j == len(toks)]
+    if not said:
+        return None
+    meaning = lex.answers[max(said)[1]]
+    return None if meaning in CHANGE_INTENTS else meaning
+
+
 def _most_said(inside: list[tuple[int, int, str]]) -> str:
     """Of the answers said inside a sentence (start, -length, meaning), the meaning said in the
     most words ("let's start again from the top" is a start over, though "let's start" comes
@@ -347,9 +366,12 @@ def _most_said(inside: list[tuple[int, int, str]]) -> str:
     said_words: dict[str, int] = {}
     for _i, minus_len, answer in inside:
         said_words[answer] = said_words.get(answer, 0) - minus_len
+    # "ok next", "yeah go on, next", "alright, start over": a yes beside a command is a filler,
+    # however many words it takes.
+    if YES in said_words and COMMANDS.intersection(said_words):
+        del said_words[YES]
     best = max(said_words.values())
-    tied = [a for _, _, a in sorted(inside) if said_words[a] == best]
-    # "ok next", "alright, start over": a yes beside a command is a filler.
+    tied = [a for _, _, a in sorted(inside) if a in said_words and said_words[a] == best]
     return next((a for a in tied if a != YES), tied[0])
 
 

@@ -130,7 +130,7 @@ RED_FLAG_SETS = {
         },
     ),
     "redflags16": (
-        286,
+        287,
         {
             # a swollen calf said as past and healed: a clot is never put in the past, which
             # errs toward advice
@@ -149,12 +149,11 @@ RED_FLAG_SETS = {
             "i heard a small crack sound but that was my knuckles only go on",
             "i tripped over the dog's leash yesterday but didn't fall or anything and anyway"
             " it's my calf that's been tight all week",
-            # a place said with a word that is also a place of its own ("feet", "foot"), or
-            # around another ("the idea of rolling my foot" at the heel): a fair question
+            # a place said with a word that is also a place of its own ("feet", "foot"): a fair
+            # question
             "the front where my hip flexor is i think and there's no swelling",
             "it's minus thirty out and my feet were freezing on my run but they're fine now"
             " it's my arch that hurts",
-            "i tripped over the idea of rolling my foot at first but yeah let's do it",
             # a tool other than the one in use is a switch, also in passing ("the foam roller
             # clicking"); the inner-shin muscle has no roller routine, which is said
             "ooh that popped but it was the foam roller clicking on the laminate not me carry on",
@@ -181,6 +180,40 @@ RED_FLAG_SETS = {
             # starting from the beginning on another day asks the screen first, as every
             # routine session does
             "nah, start from the beginning",
+        },
+    ),
+    "redflags18": (
+        283,
+        {
+            # look-alikes heard as the sign, which errs toward advice: "feeling blue" said
+            # first would cost an intent; swelling and tingling are never put in the past
+            "feeling little bit blue because bottom of my heel is paining every morning when i"
+            " get up",
+            "sure the swelling from my bug bite's gone down so good to go eh",
+            "yes please and by the way the tingling i had last month is fully gone now",
+            # a condition said as past, then a place: the condition is answered
+            "had plantar fasciitis last year and it cleared up but now it's me groin that's sore",
+            # "totally fine" then a place at the screen: a question about the place
+            "totally fine just kinda sore from leg day",
+            # mid-routine, a command after words about the ball, the knot or the feel: the place
+            # is kept, the commands are said again; a stray "go on" keeps the step
+            "okay this ball is very cold actually from the balcony next step please",
+            "blimey that's tender like a proper knot but in a good way carry on",
+            "that's a bit spicy mate but no pins and needles or anything go on",
+            # a place ("bum") or the other tool ("the roller") said in passing mid-routine
+            "ball rolled away and i fell on my bum laughing wait one minute",
+            "hold up my dog's sitting on the roller give me a sec",
+            # starting from the beginning on another day asks the screen first
+            "nah let's just start over from the top",
+            # the other tool at a resume; a "yeah" said last is taken as a filler
+            "reckon i'd rather use the foam roller this time",
+            "it was freezing at the cottage so i stopped but i'm warm now so yeah",
+            # "pop upstairs for the ball" at the fetch: take your time, which waits as a pause does
+            "one sec i need to pop upstairs for the ball",
+            # a side said as fine, a place with "mate" inside it, "other than the calf"
+            "my left's totally fine i'm gonna call it",
+            "the front mate where me hip flexors are tight",
+            "what else could it be other than the calf",
         },
     ),
     "redflags8": (
