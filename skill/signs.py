@@ -45,14 +45,24 @@ NEGATION_GLUE = frozenset(
 ANSWER_THEN = frozenset(
     {"way", "i", "i'm", "i've", "i'd", "it", "it's", "my", "me", "the", "we", "but", "and", "so",
      "thanks", "worries", "problem", "actually", "because", "cause", "though", "that's", "this",
-     "both", "since", "when", "after", "well", "then", "now", "there", "there's", "sir", "mate"}
+     "both", "since", "when", "after", "well", "then", "now", "there", "there's", "sir", "mate",
+     "ready", *{"heard", "felt", "had", "saw", "noticed"}}
 )  # fmt: skip
+# Verbs that start a statement after an answering "no" ("no, heard a snap in my calf") but are
+# denied by a "not" ("not heard a snap", "not had a fall").
+_TOLD = frozenset({"heard", "felt", "had", "saw", "noticed"})
 # After a "not", the start of a statement ("probably not, it's got worse every run"); not the
 # words that a "not" can go on to ("not my knee that's swollen" still holds the sign).
-NOT_THEN = ANSWER_THEN - {"my", "me", "the", "this", "both", "when", "after", "since"}
+NOT_THEN = ANSWER_THEN - {"my", "me", "the", "this", "both", "when", "after", "since", *_TOLD}
 
 # After an answering "no" and one word, these make a statement of it: "no, calf's red".
 STATEMENT_VERBS = frozenset({"is", "are", "was", "has", "feels", "looks", "went", "got"})
+# A sign that is itself a verb of what happened, with its subject between it and an answering
+# "no": "no, knee swelled up after twisting" (a denial would be "no swelling").
+HAPPENED = frozenset(
+    {"swelled", "gave", "buckled", "locked", "snapped", "popped", "ballooned", "blew",
+     "collapsed", "tore", "cracked", "twisted", "went", "gone", "turned", "feels", "felt"}
+)  # fmt: skip
 
 # "not yet", "not today": an answer about when, after which a statement starts.
 ANSWER_WHEN = frozenset({"yet", "today", "now", "tonight", "anymore", "again"})
@@ -88,6 +98,8 @@ def negated(toks: list[str], start: int) -> bool:
                 return False
             if t == "no" and k + 2 < start and after[1] in STATEMENT_VERBS:
                 return False  # "no, calf's red" (the calf is red)
+            if t == "no" and k + 1 < start and toks[start] in HAPPENED:
+                return False  # "no, knee swelled up" (it did)
             if t == "not" and k + 1 < start and after[0] in NOT_THEN:
                 return False  # "probably not, it's got worse every run"
             # "not yet, my calf is hard as a rock", "not today, I went over on the ice"
@@ -365,6 +377,15 @@ OWN_WORDS = frozenset(
 )  # fmt: skip
 
 
+def _likeness(toks: list[str], a: int) -> bool:
+    """Whether ``toks[a]`` follows a "like" (or "like a"): "hot like a sunburn", not "like
+    ninety degrees out"."""
+    before = toks[max(0, a - 2) : a]
+    return before[-1:] == ["like"] or (
+        len(before) == 2 and before[0] == "like" and before[1] in ("a", "an", "the", "my")
+    )
+
+
 def only_denied(cat: Catalogue, text: str) -> bool:
     """Whether ``text`` names signs and denies every one of them ("it's not swollen or red",
     "I haven't had a fall"): an answer of no to the safety screen. The caller has found no
@@ -399,18 +420,35 @@ class _NowAndMine:
         self.healed = [a for a, _b, _ in healed if not negated(toks, a)]
         self.ago = [a for a, _b, _ in occurrences(toks, lex.healed.ago)]
         self.never = lex.healed.never
+        # A cause said as a likeness explains nothing: "red and hot like a sunburn".
         self.causes = [
-            (a, b) for a, b, _ in occurrences(toks, lex.explained.causes) if not negated(toks, a)
+            (a, b)
+            for a, b, _ in occurrences(toks, lex.explained.causes)
+            if not negated(toks, a) and not _likeness(toks, a)
         ]
         self.toks = toks
+        self.pronouns = who.pronouns
+        # "... snap in my calf": a place of the runner's said just after a sign
+        self.mine = {
+            k for k in range(len(toks) - 1) if toks[k] in ("my", "me") and toks[k + 1] in lex.body
+        }
         self.healing = lex.healed.flags
         self.healing_signs = lex.healed.signs
         self.explainable = lex.explained.signs
 
     def holds(self, start: int, end: int, flag: str, sign: str = "") -> bool:
+        said_mine = any(
+            end <= k <= end + OTHERS_REACH and not self.pronouns.intersection(self.toks[end:k])
+            for k in self.mine
+        )
+        # "my partner heard something snap in my calf" is still the runner's
         for b in self.theirs:
             between = self.toks[b:start]
-            if 0 <= start - b <= OTHERS_REACH and not OWN_WORDS.intersection(between):
+            if (
+                0 <= start - b <= OTHERS_REACH
+                and not OWN_WORDS.intersection(between)
+                and not said_mine
+            ):
                 return False
         if sign in self.explainable and any(
             self._explains(start, end, a, b) for a, b in self.causes

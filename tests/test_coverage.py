@@ -572,3 +572,30 @@ def test_a_far_sign_is_heard_across_a_long_clause_but_not_past_its_reach(cat: Ca
     assert red_flags_in(cat, f"i was puffing {padding} lying") == []
     # A look-alike still takes its part away: puffed after the run is no sign.
     assert red_flags_in(cat, "puffed after the run and now sitting down") == []
+
+
+@pytest.mark.parametrize(
+    ("said", "flags"),
+    [
+        # An answering "no", then what happened: a statement, not a denial.
+        ("no heard a proper snap in the calf at training", ["possible_rupture"]),
+        ("not heard a snap", []),
+        ("no knee swelled up very suddenly after twisting", ["knee_injury"]),
+        ("no knee swelling", []),
+        # A sign someone else noticed, in the runner's own place, is the runner's.
+        ("my partner heard something snap in my calf", ["possible_rupture"]),
+        ("my mate tore his calf and my knee is sore", []),
+        # A likeness explains nothing; a cause does.
+        ("my calf is red and hot like a sunburn", ["possible_clot"]),
+        ("my calf is red from the sunburn", []),
+        ("it's hot because it's like ninety degrees out here", []),
+        # A cold foot with a cold floor is explained; a foot that has gone cold is not.
+        ("my feet are cold cos the basement floor's cold", []),
+        ("my foot has gone cold", ["compartment_or_circulation"]),
+        ("my foot is cold and white and the floor is cold", ["compartment_or_circulation"]),
+    ],
+)
+def test_who_said_what_happened_and_why_decides_a_sign(
+    cat: Catalogue, said: str, flags: list[str]
+) -> None:
+    assert red_flags_in(cat, said) == flags

@@ -216,6 +216,46 @@ RED_FLAG_SETS = {
             "what else could it be other than the calf",
         },
     ),
+    "redflags19": (
+        295,
+        {
+            # a year said with "back in" names the back of the place; the answer is a question
+            "broke me ankle back in 2010, all healed, but now me shin's sore on the inside",
+            # a "no" said with a look-alike and a place at the screen: the screen is asked again
+            "no, I'm out of breath from running up from the basement with the roller, that's all",
+            "next, my hands are cold from shovelling but the calf feels good",
+            # "pause" at the fetch prompt: take your time, which waits as a pause does
+            "hang on, let me find the ball, pause",
+            # starting from the beginning on another day asks the screen first
+            "nah, start over from the beginning",
+        },
+    ),
+    "redflags20": (
+        288,
+        {
+            # a name said first ("Priya here"): neither a carrier nor a lead, so Alexa sends no
+            # words (a lead for every first name cannot be had)
+            "Priya here, calf is paining and swelling is there on one side only, doctor told I"
+            " had a clot before",
+            "Bondi to Bronte this morning and now the inside of me knee's sore",
+            # look-alikes heard as the sign, which errs toward advice: the sign's own word said
+            # again after "the only thing" ("the only thing that's red", "the only red thing")
+            "my calf's sore, the only thing that popped today was a notification on my phone",
+            "me hammy's tight mate, the red roller's the only thing that's red round here",
+            "no, none of those, the only red thing here is my Raptors jersey",
+            # someone else's injury, then the runner's place: the injury's place is answered too
+            "my buddy tore his achilles last month but mine's fine, it's the front of my shin"
+            " that aches",
+            # a tool named with a command mid-routine, "pause" at the fetch, starting over on
+            # another day (the screen first), a condition named with "start over", a goodbye
+            "righto next one mate, the blue roller's doing the job",
+            "wait a minute my phone just popped up with a text",
+            "hang on, let me grab the ball from the kids' room",
+            "nah, start from the beginning mate",
+            "start over, my mate's got shin splints and wants to watch how it's done",
+            "nah I'm done, it's stinking hot in here",
+        },
+    ),
     "redflags8": (
         299,
         {
