@@ -74,6 +74,7 @@ HELD_OUT = (
     "redflags-holdout9",
     "redflags-holdout10",
     "redflags-holdout11",
+    "redflags-holdout12",
 )
 CATEGORIES = (
     "place",
