@@ -165,7 +165,7 @@ def _opener_signs(cat: Catalogue) -> Mapping[str, OpenerSigns]:
     spoiled: set[str] = set()
     body = body_firsts(cat)
     for flag in cat.safety.red_flags:
-        for parts in (*flag.near, *flag.far):
+        for parts in flag.in_parts:
             if parts[0] in openers and len(parts) > 1:
                 later.setdefault(parts[0], set()).add(parts[1].split()[0])
                 # A near sign that goes on with a place ("block ... inside ... knee") would be
@@ -173,7 +173,7 @@ def _opener_signs(cat: Catalogue) -> Mapping[str, OpenerSigns]:
                 # inside my knee"): its opener keeps an intent of its own.
                 if any(p.split()[0] in body for p in parts[1:]):
                     spoiled.add(parts[0])
-        for sign in (*flag.words, *(parts[0] for parts in (*flag.near, *flag.far))):
+        for sign in (*flag.words, *(parts[0] for parts in flag.in_parts)):
             words = sign.split()
             if len(words) > 1 and words[0] in openers:
                 nexts.setdefault(words[0], set()).add(words[1])
@@ -234,7 +234,7 @@ def _word_signs(cat: Catalogue, pool: str) -> Mapping[str, OpenerSigns]:
     nexts: dict[str, set[str]] = {}
     later: dict[str, set[str]] = {}
     for flag in cat.safety.red_flags:
-        for parts in (*flag.near, *flag.far):
+        for parts in flag.in_parts:
             first = parts[0].split()
             if len(first) > 1:
                 nexts.setdefault(first[0], set()).add(first[1])

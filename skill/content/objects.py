@@ -205,6 +205,11 @@ class RedFlag:
     # up to :data:`skill.signs.FAR_GAP` words apart.
     far: tuple[tuple[str, ...], ...] = ()
 
+    @property
+    def in_parts(self) -> tuple[tuple[str, ...], ...]:
+        """The signs said in parts, near and far."""
+        return (*self.near, *self.far)
+
 
 @record
 class Caution:
