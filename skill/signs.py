@@ -41,16 +41,16 @@ NEGATION_GLUE = frozenset(
     {"or", "nor", "and", "any", "having", "have", "got", "signs", "sign", "of", "a", "real",
      "much", "kind", "sort", "like", "\x00"}
 )  # fmt: skip
+# Verbs that start a statement after an answering "no" ("no, heard a snap in my calf") but are
+# denied by a "not" ("not heard a snap", "not had a fall").
+_TOLD = frozenset({"heard", "felt", "had", "saw", "noticed"})
 # After an answering "no", the start of a statement: what follows is not negated.
 ANSWER_THEN = frozenset(
     {"way", "i", "i'm", "i've", "i'd", "it", "it's", "my", "me", "the", "we", "but", "and", "so",
      "thanks", "worries", "problem", "actually", "because", "cause", "though", "that's", "this",
      "both", "since", "when", "after", "well", "then", "now", "there", "there's", "sir", "mate",
-     "ready", *{"heard", "felt", "had", "saw", "noticed"}}
+     "ready", *_TOLD}
 )  # fmt: skip
-# Verbs that start a statement after an answering "no" ("no, heard a snap in my calf") but are
-# denied by a "not" ("not heard a snap", "not had a fall").
-_TOLD = frozenset({"heard", "felt", "had", "saw", "noticed"})
 # After a "not", the start of a statement ("probably not, it's got worse every run"); not the
 # words that a "not" can go on to ("not my knee that's swollen" still holds the sign).
 NOT_THEN = ANSWER_THEN - {"my", "me", "the", "this", "both", "when", "after", "since", *_TOLD}
