@@ -60,7 +60,8 @@ VA_RUNNER = ROOT / "tests" / "va" / "run.js"
 TUNED = ("dev", "dev2", "redflags", "redflags2", "redflags3", "redflags4", "redflags5",
          "redflags6", "redflags7", "redflags8", "redflags9", "redflags10",
          "redflags11", "redflags12", "redflags13", "redflags14", "redflags15",
-         "redflags16", "redflags17", "redflags18", "redflags19", "redflags20")  # fmt: skip
+         "redflags16", "redflags17", "redflags18", "redflags19", "redflags20",
+         "redflags21")  # fmt: skip
 HELD_OUT = (
     "test",
     "redflags-holdout",
@@ -75,6 +76,7 @@ HELD_OUT = (
     "redflags-holdout10",
     "redflags-holdout11",
     "redflags-holdout12",
+    "redflags-holdout13",
 )
 CATEGORIES = (
     "place",

@@ -231,7 +231,7 @@ RED_FLAG_SETS = {
         },
     ),
     "redflags20": (
-        288,
+        289,
         {
             # a name said first ("Priya here"): neither a carrier nor a lead, so Alexa sends no
             # words (a lead for every first name cannot be had)
@@ -240,7 +240,6 @@ RED_FLAG_SETS = {
             "Bondi to Bronte this morning and now the inside of me knee's sore",
             # look-alikes heard as the sign, which errs toward advice: the sign's own word said
             # again after "the only thing" ("the only thing that's red", "the only red thing")
-            "my calf's sore, the only thing that popped today was a notification on my phone",
             "me hammy's tight mate, the red roller's the only thing that's red round here",
             "no, none of those, the only red thing here is my Raptors jersey",
             # someone else's injury, then the runner's place: the injury's place is answered too
@@ -254,6 +253,28 @@ RED_FLAG_SETS = {
             "nah, start from the beginning mate",
             "start over, my mate's got shin splints and wants to watch how it's done",
             "nah I'm done, it's stinking hot in here",
+        },
+    ),
+    "redflags21": (
+        232,
+        {
+            # look-alikes heard as the sign, which errs toward advice: the sign's own word after
+            # "the only thing", a limb asleep from sitting on it ("foot" would start a lead of
+            # its own), a kick taken back ("kidding"), a broken heart ("heart" would too)
+            "ready, the only thing that popped was my can of pop, ha",
+            "next. My foot fell asleep cause I was sitting on it funny, shook it out, it's fine"
+            " now",
+            "next, that felt like I got kicked by a moose \u2014 kidding, it's just a deep one,"
+            " it's fine",
+            "next, me heart's broken cause the Dockers lost, but the calf's alright",
+            # mid-routine, a command with words about the knot, the ball's mark or a knee that
+            # cracks every morning: the stop rule and the commands again, the step kept
+            "next \u2014 ooh, that's a proper nice ache, like a knot unpicking",
+            "next, it is paining little but it is good pain, the knot is going",
+            "next. My knee cracked like a knuckle when I rolled over, but it does that every"
+            " morning",
+            "next, my leg's gone a bit pink where the ball was, like a mark off a watch strap,"
+            " nothing else",
         },
     ),
     "redflags8": (

@@ -215,6 +215,10 @@ class PainHandler(Handler):
 
     def respond(self, turn: Turn) -> None:
         state = turn.state
+        if routine_stage.running(state):
+            # A place talked about with the ball under the runner ("there's a zing going into my
+            # little toe"): it may be a sign in words no list has, so the stop rule comes first.
+            turn.say("stop_rule")
         region, aspect = turn.heard("region"), turn.heard("aspect")
         side, condition = turn.heard("side"), turn.heard("condition")
         # Keep what was heard before the clarifying question: "the outside" answers "which part

@@ -115,6 +115,15 @@ def reask(turn: Turn) -> bool:
     return again is not None and again(turn)
 
 
+def step_help(turn: Turn, step: int) -> None:
+    """Words mid-routine that are no step command: the step, the stop rule first (they may have
+    been a sign in words no list has), then the commands; the step is kept."""
+    turn.say("routine_fallback", number=step + 1)
+    turn.say("stop_rule")
+    turn.say("step_commands")
+    turn.ask("step_reprompt")
+
+
 def carry_on(turn: Turn, *, stray: bool = False) -> None:
     """After an aside (a topic, the summary, a "no" to forgetting, a stray yes): the question
     still open, else the step of the routine under way (a stray word must not lose the step),
@@ -123,8 +132,7 @@ def carry_on(turn: Turn, *, stray: bool = False) -> None:
         return
     routine = turn.state.routine
     if routine is not None and routine.started:
-        turn.say("routine_fallback", number=routine.step + 1)
-        turn.ask("step_reprompt")
+        step_help(turn, routine.step)
         return
     if stray:
         turn.say("stray_yes_no")

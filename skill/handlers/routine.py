@@ -311,8 +311,7 @@ class RoutineHandler(Handler):
             # "The ball keeps slipping" at a step: the tool in use, no request for another
             # routine, so the place is kept and the step commands are said.
             pending = state.pending
-            turn.say("routine_fallback", number=routine.step + 1)
-            turn.ask("step_reprompt")
+            questions.step_help(turn, routine.step)
             state.ask(pending)
             return
         state.side = side
@@ -511,8 +510,7 @@ class RoutineFallbackHandler(Handler):
         routine = turn.state.routine
         assert routine is not None
         pending = turn.state.pending
-        turn.say("routine_fallback", number=routine.step + 1)
-        turn.ask("step_reprompt")
+        questions.step_help(turn, routine.step)
         turn.state.ask(pending)
 
 
