@@ -183,13 +183,13 @@ RED_FLAG_SETS = {
         },
     ),
     "redflags18": (
-        283,
+        284,
         {
             # look-alikes heard as the sign, which errs toward advice: "feeling blue" said
-            # first would cost an intent; swelling and tingling are never put in the past
+            # first would cost an intent; tingling is never put in the past (a swelling
+            # from a bite is a look-alike)
             "feeling little bit blue because bottom of my heel is paining every morning when i"
             " get up",
-            "sure the swelling from my bug bite's gone down so good to go eh",
             "yes please and by the way the tingling i had last month is fully gone now",
             # a condition said as past, then a place: the condition is answered
             "had plantar fasciitis last year and it cleared up but now it's me groin that's sore",
