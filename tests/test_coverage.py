@@ -309,6 +309,10 @@ def test_a_healed_injury_is_in_the_past_but_a_sign_of_now_never_is(cat: Catalogu
         # swelling, warmth and numbness are signs of now, whatever follows them
         "my calf is swollen and warm, the bruise from years ago healed",
         "my foot went numb years ago and it's numb again",
+        # "gone" says what the injury did, not that it went away
+        "i slipped in the rain and now the foot has gone to one side",
+        "fell off the kerb this morning and my ankle has gone a funny shape",
+        "took a tumble on the trail and the lump is gone hard",
     ):
         assert red_flags_in(cat, now), now
 
