@@ -277,6 +277,28 @@ RED_FLAG_SETS = {
             " nothing else",
         },
     ),
+    "redflags22": (
+        232,
+        {
+            # an injury put in the past, then the place with its part: the place is asked again
+            "I broke my ankle in like eighth grade, totally healed, but now the outside of my"
+            " ankle is just tight after trail runs",
+            # mid-routine, a command with words about a pet, the kitchen, sweat, a click that is
+            # nothing new or a feel like bubble wrap: the stop rule and the commands again, or a
+            # question about the place, the step kept
+            "hang on a sec, my dog just stole the lacrosse ball, gimme a minute",
+            "next, dude this is the good hurt, like popping bubble wrap in my calf",
+            "next, my knee clicked a bit getting into position but it always does that, nothing"
+            " new",
+            "wait wait, pause, the milk is boiling over in the kitchen, I will come back",
+            "next, I'm sweating like crazy but that's cause I ran here, not the roller",
+            # the other tool named with "go again": the routine on the roller
+            "go again with that one mate, I was laughing at the cat trying to attack the roller",
+            # cold toes with a cause after a "but": heard as the sign, which errs toward advice
+            "next one, my toes are a bit cold but I've just come in from the rain with no socks,"
+            " so",
+        },
+    ),
     "redflags8": (
         299,
         {

@@ -326,7 +326,10 @@ def _sign_index(cat: Catalogue) -> _SignIndex:
 
 
 def lead_intent_model(
-    lead: Lead, said_alone: set[str], contracted: AbstractSet[str] = frozenset()
+    lead: Lead,
+    said_alone: set[str],
+    contracted: AbstractSet[str] = frozenset(),
+    places: AbstractSet[str] = frozenset(),
 ) -> Json:
     """A lead's samples: each carrier before the words, and each carrier said alone ("calf",
     "numbness", "back") unless a built-in already hears that word alone (``said_alone``)."""
@@ -335,12 +338,12 @@ def lead_intent_model(
     # is no sample
     pooled = lead.intent.startswith(SIGN_WORD_PREFIX)
     samples += [c for c in lead.carriers if sample_key(c) not in said_alone and not pooled]
-    # "calf's tight", "hamstring's sore", "walking's gotten weird": Alexa writes the
-    # contraction as one word (not of an answer's word: no one says "yes's")
+    # "calf's tight", "hamstring's sore", "walking's gotten weird", "low back's wrecked":
+    # Alexa writes the contraction as one word (not of an answer's word: no one says "yes's")
     samples += [
         f"{c}'s {{{WORDS}}}"
         for c in lead.carriers
-        if c.isalpha()
+        if (c.isalpha() or c in places)
         and (not lead.answer or lead.intent == SIGN_OPENER or pooled or c in contracted)
     ]
     return intent(lead.intent, {WORDS: SEARCH_QUERY}, _unique(samples))
@@ -351,7 +354,14 @@ def lead_intents(cat: Catalogue) -> list[Json]:
     said_alone = {sample_key(s) for it in built_in_intents(cat) for s in it.get("samples", [])}
     firsts = _lead_firsts(cat)
     contracted = {w for w in sign_openers(cat) if f"{w}'s" not in firsts}
-    return [lead_intent_model(lead, said_alone, contracted) for lead in leads(cat)]
+    # a place of more than one word is contracted too: "low back's wrecked"
+    places = {
+        w
+        for r in cat.regions.values()
+        for w in (*r.words, *(p for loc in r.locations.values() for p in loc.words))
+        if " " in w and w.replace(" ", "").isalpha()
+    }
+    return [lead_intent_model(lead, said_alone, contracted, places) for lead in leads(cat)]
 
 
 def routine_intent(cat: Catalogue) -> Json:
