@@ -97,7 +97,8 @@ def _index(words: Iterable[str]) -> _Index:
         return cached[1]
     index: _Index = {}
     for w in set(words):
-        phrase = tuple(w.split())
+        # read as the words of a sentence are, so "roller's broken" is found in what was said
+        phrase = tuple(tokens(w))
         if phrase:
             index.setdefault(phrase[0], []).append((phrase, w))
     if len(_INDEXES) < _MAX_INDEXES:

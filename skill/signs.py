@@ -287,7 +287,7 @@ def _near_index(cat: Catalogue) -> NearSigns:
     for flag in cat.safety.red_flags:
         for gap, said in ((NEAR_GAP, flag.near), (FAR_GAP, flag.far)):
             for parts in said:
-                words = tuple(tuple(p.split()) for p in parts)
+                words = tuple(tuple(tokens(p)) for p in parts)
                 index.setdefault(words[0][0], []).append((words, flag.id, gap))
     return MappingProxyType({k: tuple(v) for k, v in index.items()})
 

@@ -257,6 +257,24 @@ def test_a_word_class_stands_for_each_of_its_words_in_signs_and_look_alikes(
     assert red_flags_in(cat, "my foot has gone blue") == ["compartment_or_circulation"]
 
 
+def test_a_look_alike_written_with_s_is_read_as_the_sentence_is(cat: Catalogue) -> None:
+    """"{gear}'s broken" stands for "ball's broken", and a list's "heater's broken" is read
+    as what was said is (the possessive dropped), so the look-alike is found."""
+    from skill.content import expand_classes
+
+    assert expand_classes("{a}'s broken", {"a": ("ball", "roller")}) == (
+        "ball's broken",
+        "roller's broken",
+    )
+    assert red_flags_in(cat, "the foam roller's broken, can I use the ball instead") == []
+    assert red_flags_in(cat, "sorry, the heater's broken so it's chilly in here") == []
+    # about the body, still the sign
+    assert red_flags_in(cat, "my calf's broken I think") == ["possible_fracture"]
+    assert red_flags_in(cat, "the heater's broken and my foot has gone blue") == [
+        "compartment_or_circulation"
+    ]
+
+
 def test_a_look_alike_holding_a_soft_word_still_takes_its_sign_away(cat: Catalogue) -> None:
     # "all" is soft ("all swollen"), so the look-alike must count as said, too
     assert red_flags_in(cat, "the only thing that's swollen is me head after that pb") == []

@@ -299,6 +299,65 @@ RED_FLAG_SETS = {
             " so",
         },
     ),
+    "redflags23": (
+        226,
+        {
+            # cold and soaked after a run, or numb feet at an old winter race: heard as the sign,
+            # which errs toward advice
+            "I'm cold and soaked from the run but it's the bottom of my heel that's sore",
+            "no, my feet went numb in the cold at a winter race once but that's long gone",
+            # sweat like a fever "from this room", and a hot burn "the good kind" mid-routine:
+            # advice
+            "I am sweating like I have fever but that is just this room, please say that again",
+            "that's hot and burning in the muscle, the good kind, keep going",
+            # mid-routine, a knot that cracks, dust under the sofa, a knee that cracks like a
+            # knuckle, "dead beat": the stop rule and the commands again, or a question about
+            # the place, the step kept
+            "ooh that's a good hurt, feels like the knot's cracking open, go on to the next step",
+            "the ball rolled under the sofa and it's dead dusty under there, give me a minute",
+            "my knee cracked like a knuckle when I knelt, it always does that, carry on",
+            "I'm dead beat, let's call it a night",
+            # not about pressure: shoes to buy, "crack on", a cold ball heard as a wait, a resume
+            # answered "no" with a start over, a physio question heard as the knee
+            "can you order me new running shoes, mine have cracked soles",
+            "runner's knee, the front of it, it moans whenever I crack on with the stairs",
+            "hang on, my ball is stone cold from sitting in the car, give me a sec",
+            "nah, start from scratch, I've forgotten the lot, brain's dead",
+            "no, I broke my streak so I'd rather start over from the top",
+            "is this even worth it, I've been rolling for weeks and my knee's still stiff, when"
+            " should I see a physio",
+        },
+    ),
+    # held out until session 21 (measured blind: 93.9% of its signs), tuned on since
+    "redflags-holdout14": (
+        227,
+        {
+            # a pop that feels good, numb toes from laces, cold coffee, a foot that fell asleep,
+            # a pop that "is just the knot", "snap in half" on the roller: heard as the sign,
+            # which errs toward advice
+            "got this knot in me bum that goes pop when I sit on the ball, feels bloody good"
+            " actually",
+            "arch of my foot, I think, bit achy after breaking in new trainers, my toes went numb"
+            " once from the laces being too tight but that's sorted",
+            "nope, only thing that's cold is my coffee, it went cold while I was setting up",
+            "no, my foot fell asleep sitting on the bus but it woke right up, otherwise nothing",
+            "okay, that felt like a pop but it's just the knot letting go, next",
+            "ready, me mate reckons I'll snap in half on this roller, but righto",
+            # mid-routine, a popping back or a crack from the radiator: the stop rule, the step
+            # kept
+            "next. that popping sound was just my back cracking, feels nice",
+            "next, I heard a crack but it was just the lacrosse ball rolling into the radiator,"
+            " lol",
+            # an old injury or a back named, heard as a place: the place is answered, no pressure
+            "nah all good, had a crook knee back in high school but it's been fine for yonks",
+            "ready, I pulled my hamstring back in university but it's been good for years",
+            "yes please, my calf popped back to normal after yesterday, cheers",
+            # the roller named mid-routine: the routine on the roller, from its start
+            "sorry, repeat that step, I was laughing at my dog sitting on the roller",
+            "say that one again, I was too busy dying on this foam roller, it's killing me in a"
+            " good way",
+        },
+    ),
     "redflags8": (
         299,
         {

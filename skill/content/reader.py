@@ -241,11 +241,13 @@ def inflections(word: str) -> tuple[str, ...]:
 
 
 def expand_classes(phrase: str, classes: Mapping[str, tuple[str, ...]]) -> tuple[str, ...]:
-    """Every phrase a phrase with ``{class}`` words stands for; KeyError names a class that
-    ``classes`` lacks."""
+    """Every phrase a phrase with ``{class}`` words stands for (``{class}'s`` too); KeyError
+    names a class that ``classes`` lacks."""
     out = [""]
     for w in phrase.split():
-        forms = classes[w[1:-1]] if w.startswith("{") and w.endswith("}") else (w,)
+        name, brace, rest = w[1:].partition("}")
+        # "{gear}'s": the class's words, each with what follows the brace
+        forms = tuple(f + rest for f in classes[name]) if w.startswith("{") and brace else (w,)
         out = [f"{o} {f}".strip() for o in out for f in forms]
     return tuple(out)
 
