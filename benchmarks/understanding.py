@@ -272,7 +272,7 @@ def _judge_intent(intent: str, at: str, out: Outcome, before: dict[str, Any]) ->
         "yes": lambda: (
             pending in ("screen", "ready")
             if at.startswith("offer") or at == "start"
-            else step is not None and out.open
+            else (step is not None or "screen_again" in said) and out.open
         ),
         "no": lambda: (
             pending == "ready"
@@ -285,7 +285,9 @@ def _judge_intent(intent: str, at: str, out: Outcome, before: dict[str, Any]) ->
         ),
         # A step that needs no decision flows on to the next (routines.yaml "flow"): what counts
         # is the step the answer starts with, not the one it ends on.
-        "ready": lambda: said_step(said) == 1,
+        # A ready that tells of the body ("ready, my calves are stiff") may get the screen again
+        # before the first press: a fair question, not a miss.
+        "ready": lambda: said_step(said) == 1 or ("screen_again" in said and pending == "screen"),
         "next": lambda: step is not None and (was is None or said_step(said) == was + 1),
         "previous": lambda: step is not None and was is not None and step == max(1, was - 1),
         "repeat": lambda: (step is not None and step == was) or bool(said and at != "step"),
@@ -489,6 +491,10 @@ def main() -> None:
                     if "red_flag" in e["expect"] and e["expect"]["red_flag"] != "none"
                 ]
                 print(f"  advice of the kind its writer meant: {sum(kinds)}/{len(kinds)}")
+                pressed = sum(any(k.startswith("step:") for k in o.said) for o in flagged)
+                print(
+                    f"  red-flag sentences answered with a pressure step: {pressed}/{len(flagged)}"
+                )
             if args.failures and half in TUNED:
                 for entry, outcome, ok in zip(entries, outcomes, passed, strict=True):
                     if not ok:

@@ -190,6 +190,37 @@ def _places_and_muscles(cat: Catalogue) -> Mapping[str, str]:
     return MappingProxyType({**vocab.muscles, **vocab.places})
 
 
+# Words that put the ball or the runner against a place ("ball's under my calf", "lying on my
+# back", "foot on the ball"): where the ball is, not how the place feels. Said so only with a
+# tool or a posture in the sentence: "the pain's right on the heel bone" tells of the heel.
+POSITION_WORDS = frozenset(
+    {"under", "on", "onto", "against", "beneath", "underneath", "over", "with"}
+)
+POSTURE_WORDS = frozenset({"lying", "laying", "lie", "sitting", "sit", "kneeling", "leaning"})
+OWNERS = frozenset({"my", "me", "the", "your", "right", "left"})
+
+
+def tells_of_body(cat: Catalogue, text: str) -> bool:
+    """Whether ``text`` talks about a place, a muscle or a part of the body, other than to say
+    where the ball or the runner is: "ready, though my knee got fat real quick" does, "ready,
+    ball's under my calf" and "lying on my back" do not."""
+    toks = tokens(text, lexicon(cat).body)
+    posed = bool(_spans(toks, vocabulary(cat).equipment)) or not POSTURE_WORDS.isdisjoint(toks)
+    named = [*_spans(toks, _places_and_muscles(cat)), *_spans(toks, cat.language.body_words)]
+    for i, j, w in named:
+        k = i - 1
+        while k >= 0 and toks[k] in OWNERS:
+            k -= 1
+        placed = posed and (
+            (k >= 0 and toks[k] in POSITION_WORDS) or (j < len(toks) and toks[j] in POSITION_WORDS)
+        )
+        # "I'm back", "back on the floor": a back is the body's only with its owner named
+        owned = k < i - 1
+        if not placed and (w != "back" or owned):
+            return True
+    return False
+
+
 # --------------------------------------------------------------------------- reading a sentence
 
 
@@ -461,6 +492,7 @@ __all__ = [
     "lexicon",
     "meaning_of",
     "red_flags_in",
+    "tells_of_body",
     "tokens",
     "understand",
 ]

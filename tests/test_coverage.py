@@ -258,7 +258,7 @@ def test_a_word_class_stands_for_each_of_its_words_in_signs_and_look_alikes(
 
 
 def test_a_look_alike_written_with_s_is_read_as_the_sentence_is(cat: Catalogue) -> None:
-    """"{gear}'s broken" stands for "ball's broken", and a list's "heater's broken" is read
+    """ "{gear}'s broken" stands for "ball's broken", and a list's "heater's broken" is read
     as what was said is (the possessive dropped), so the look-alike is found."""
     from skill.content import expand_classes
 

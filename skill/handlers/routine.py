@@ -7,7 +7,7 @@ from skill.handlers import ask as ask_stage
 from skill.handlers import follow as follow_stage
 from skill.handlers import questions
 from skill.handlers import safety as safety_stage
-from skill.handlers.base import Handler, Turn, meaning_name
+from skill.handlers.base import Handler, Turn, meaning, meaning_name
 from skill.resolve import (
     Heard,
     NotUnderstood,
@@ -39,6 +39,7 @@ from skill.state import (
     Progress,
     State,
 )
+from skill.understand import tells_of_body
 
 
 def start_routine(turn: Turn, muscle: Muscle, equipment: str | None, side: str | None) -> None:
@@ -328,8 +329,19 @@ class ReadyHandler(Handler):
 
     def respond(self, turn: Turn) -> None:
         assert turn.state.routine is not None
+        if told_of_body(turn):
+            safety_stage.ask_screen(turn, again=True)
+            return
         turn.state.routine.step = 0
         speak_step(turn, flow=True)
+
+
+def told_of_body(turn: Turn) -> bool:
+    """Whether a yes to pressure ("ready", "yes, the other side") said more about the body
+    ("ready, though the knee got fat real quick"). The screen was answered before that news:
+    it may be a sign in words no list has, so the screen is asked again before the first press.
+    """
+    return tells_of_body(turn.cat, meaning(turn.handler_input).text)
 
 
 def waiting_for_ready(state: State) -> bool:
@@ -483,6 +495,15 @@ class OtherSideYesHandler(Handler):
         return state.pending == OTHER_SIDE and state.routine is not None
 
     def respond(self, turn: Turn) -> None:
+        routine = turn.state.routine
+        assert routine is not None
+        if told_of_body(turn):
+            # "yes, but my right knee's been puffing up": the screen again, then that side
+            routine.side = opposite(routine.side)
+            routine.step = 0
+            routine.started = False
+            safety_stage.ask_screen(turn, again=True)
+            return
         other_side(turn)
 
 

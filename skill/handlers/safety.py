@@ -11,13 +11,14 @@ from skill.speech import text
 from skill.state import RED_FLAG, SCREEN, WORSE_SCREEN, State
 
 
-def ask_screen(turn: Turn) -> None:
+def ask_screen(turn: Turn, *, again: bool = False) -> None:
     """The red-flag screen, asked in every session before any pressure, with the questions the
-    routine's muscle calls for (clot risks before calf work, nerve signs before the glutes...)."""
+    routine's muscle calls for (clot risks before calf work, nerve signs before the glutes...);
+    ``again`` after news about the body said since it was answered."""
     routine = turn.state.routine
     assert routine is not None
     screen = turn.cat.safety.screen
-    turn.say("screen_intro")
+    turn.say("screen_again" if again else "screen_intro")
     turn.add(text(screen.question))
     for extra in screen.extras_for(routine.muscle):
         turn.add(text(extra.question))
@@ -26,15 +27,21 @@ def ask_screen(turn: Turn) -> None:
 
 
 def after_screen(turn: Turn) -> None:
-    """A clear screen: the cautions, then what to fetch, or the step a resumed routine is at."""
+    """A clear screen: the cautions, then what to fetch, or the step a resumed routine is at.
+    Cleared again after "ready" (the runner is set, the cautions were said): step one."""
     routine = turn.state.routine
     assert routine is not None
+    again = turn.state.screened
     turn.state.screened = True
     turn.say("screen_clear")
-    turn.add(text(turn.cat.safety.screen.caution.text))
     if routine.started:
+        turn.add(text(turn.cat.safety.screen.caution.text))
         routine_stage.speak_step(turn, announce_resume=True)
+    elif again:
+        routine.step = 0
+        routine_stage.speak_step(turn, flow=True)
     else:
+        turn.add(text(turn.cat.safety.screen.caution.text))
         routine_stage.fetch(turn)
 
 
