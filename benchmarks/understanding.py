@@ -61,7 +61,7 @@ TUNED = ("dev", "dev2", "redflags", "redflags2", "redflags3", "redflags4", "redf
          "redflags6", "redflags7", "redflags8", "redflags9", "redflags10",
          "redflags11", "redflags12", "redflags13", "redflags14", "redflags15",
          "redflags16", "redflags17", "redflags18", "redflags19", "redflags20",
-         "redflags21", "redflags22", "redflags23",
+         "redflags21", "redflags22", "redflags23", "redflags24",
          # held out until session 21 (measured blind in session 20), tuned on since
          "redflags-holdout14")  # fmt: skip
 HELD_OUT = (
@@ -80,6 +80,7 @@ HELD_OUT = (
     "redflags-holdout12",
     "redflags-holdout13",
     "redflags-holdout15",
+    "redflags-holdout16",
 )
 CATEGORIES = (
     "place",

@@ -318,6 +318,17 @@ def understand(cat: Catalogue, text: str, pending: str | None = None) -> Meaning
         and (i, j) not in muscle_words
         for i, j, p in places
     )
+    # "ready, ball's under my hip": the tool it asked for, and where it is, said with the ready;
+    # a routine request with the tool, which the handler takes as the ready when it is the
+    # routine's tool (not the place, which would start the answer again).
+    if (
+        pending == "ready"
+        and tools
+        and (places or muscles)
+        and not (_spans(toks, lex.switch) or wants_routine)
+        and (_answered_first(lex, spoken) or "") in (YES, "ready")
+    ):
+        return Meaning(ROUTINE, slots, norm)
     if pending in _ANSWERED_FIRST and not parts_named and not tools:
         # Said first, else said last ("calf's been fine, just a bit tight, so yes please").
         first_answer = _answered_first(lex, spoken) or ""

@@ -57,10 +57,8 @@ RED_FLAG_SETS = {
         },
     ),
     "redflags7": (
-        298,
+        299,
         {
-            # a light gone red, not a leg
-            "hang on the baby monitor light's gone red let me check on her okay ready",
             # quads "like concrete" after an ultra: "they" are the quads, so no one else's
             "my quads are trashed from the hundred miler they feel like concrete but that's just"
             " normal post race stuff",
@@ -326,6 +324,40 @@ RED_FLAG_SETS = {
             "no, I broke my streak so I'd rather start over from the top",
             "is this even worth it, I've been rolling for weeks and my knee's still stiff, when"
             " should I see a physio",
+        },
+    ),
+    "redflags24": (
+        221,
+        {
+            # at ready: a wait, a question, the ball under a part of the calf: a question about the
+            # place or the fetch again; blue toes from nail paint, cold coffee: advice
+            "hold on, give me a minute to roll my leggings up past my knee",
+            "what's a trigger point anyway, is that the knot in me calf",
+            "ready, I've got the ball right under the meaty part of my calf",
+            "ready, and yes my toes are blue, I let my kid paint my nails",
+            "ready, my coffee's gone stone cold while I was hunting for the ball",
+            # mid-routine, a command with how a place feels or where the ball is: the stop rule,
+            # then the place answered (no more pressure); a pair of torn track pants: advice
+            "next, that spot on my calf feels like a marble but it's a good hurt",
+            "next, that's loosening me quad up nicely",
+            "next, the ball is now under the outside of my thigh",
+            "go back one, I think I had the ball too high on my butt",
+            "pause a minute, my hamstrings are a bit tired from holding",
+            "next, me calf's feeling heaps looser",
+            "next please, the knot is releasing slowly in the calf",
+            "okay, that's a deep ache in my glute, but the good kind, next",
+            "next, I tore my track pants on the floor, never mind",
+            # first sentences: shoes to buy, an old ankle, a brother's knee: heard as a place, no
+            # pressure
+            "the sole on my runner just snapped right off, can you tell me what shoes to buy",
+            "I broke my ankle back in high school but it healed fine, it's my calf that's tight"
+            " now",
+            "me brother did his knee in skiing last year, mine's fine, I just want something for"
+            " me IT band",
+            # a no to the other side with dead legs: goodbye
+            "no, me legs feel dead after the marathon, the good kind of dead, let's leave it there",
+            # kilos lost on purpose: advice
+            "yeah, oh and I've lost three kilos since I started training, which was the whole plan",
         },
     ),
     # held out until session 21 (measured blind: 93.9% of its signs), tuned on since

@@ -300,6 +300,9 @@ class RoutineHandler(Handler):
         ):
             # "Ready, I'm on the floor with the ball": the tool it already asked for is no
             # switch, so this is the ready it waits for.
+            if told_of_body(turn):
+                safety_stage.ask_screen(turn, again=True)
+                return
             routine.step = 0
             speak_step(turn, flow=True)
             return

@@ -18,7 +18,10 @@ def ask_screen(turn: Turn, *, again: bool = False) -> None:
     routine = turn.state.routine
     assert routine is not None
     screen = turn.cat.safety.screen
-    turn.say("screen_again" if again else "screen_intro")
+    if again:
+        turn.say("screen_again")
+    else:
+        turn.say("screen_intro")
     turn.add(text(screen.question))
     for extra in screen.extras_for(routine.muscle):
         turn.add(text(extra.question))
