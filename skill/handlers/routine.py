@@ -151,6 +151,11 @@ def speak_step(turn: Turn, *, announce_resume: bool = False, flow: bool = False)
     state = turn.state
     routine = state.routine
     assert routine is not None
+    if not state.screened:
+        # No step is said before the screen is answered in this session, whatever was said
+        # instead of its answer ("next" at the screen, a ready after it was asked again).
+        safety_stage.ask_screen(turn)
+        return
     routine.started = True
     content = routine_content(turn, routine)
     total = len(content.steps)
@@ -229,6 +234,10 @@ def move(turn: Turn, to: int, *, flow: bool = False) -> None:
     """Go to a step (clamped to the routine) and say it; ``flow`` when moving forward."""
     routine = turn.state.routine
     assert routine is not None
+    if not turn.state.screened:
+        # the place is kept where it was until the screen is answered (see speak_step)
+        safety_stage.ask_screen(turn)
+        return
     total = len(routine_content(turn, routine).steps)
     if to < 0:
         turn.say("at_first_step")

@@ -19,6 +19,8 @@ def ask_screen(turn: Turn, *, again: bool = False) -> None:
     assert routine is not None
     screen = turn.cat.safety.screen
     if again:
+        # Not screened until it is answered again: no path to pressure skips the answer.
+        turn.state.screened = False
         turn.say("screen_again")
     else:
         turn.say("screen_intro")
@@ -31,10 +33,11 @@ def ask_screen(turn: Turn, *, again: bool = False) -> None:
 
 def after_screen(turn: Turn) -> None:
     """A clear screen: the cautions, then what to fetch, or the step a resumed routine is at.
-    Cleared again after "ready" (the runner is set, the cautions were said): step one."""
+    A no just after the screen asked again at "ready" (the runner is set, the cautions were
+    said): step one."""
     routine = turn.state.routine
     assert routine is not None
-    again = turn.state.screened
+    again = "screen_again" in turn.state.said
     turn.state.screened = True
     turn.say("screen_clear")
     if routine.started:
