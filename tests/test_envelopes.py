@@ -125,6 +125,18 @@ def test_a_touch_on_next_moves_the_routine_like_the_voice(
     assert touched["sessionAttributes"]["tpc"]["muscles"][0] == "tfl"
 
 
+def test_a_touch_on_next_says_no_step_before_this_session_answers_the_screen(
+    lambda_handler: Handler,
+) -> None:
+    body = load("apl_user_event_next.json")
+    del body["session"]["attributes"]["tpc"]["screened"]
+    answer = lambda_handler(body, None)
+    state = answer["sessionAttributes"]["tpc"]
+    assert state["routine"]["step"] == 2
+    assert state["pending"] == "screen"
+    assert answer["response"]["shouldEndSession"] is False
+
+
 def test_an_unknown_touch_or_a_connections_response_keeps_the_place(
     lambda_handler: Handler,
 ) -> None:
