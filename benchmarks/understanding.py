@@ -61,7 +61,7 @@ TUNED = ("dev", "dev2", "redflags", "redflags2", "redflags3", "redflags4", "redf
          "redflags6", "redflags7", "redflags8", "redflags9", "redflags10",
          "redflags11", "redflags12", "redflags13", "redflags14", "redflags15",
          "redflags16", "redflags17", "redflags18", "redflags19", "redflags20",
-         "redflags21", "redflags22", "redflags23", "redflags24",
+         "redflags21", "redflags22", "redflags23", "redflags24", "redflags25",
          # held out until session 21 (measured blind in session 20), tuned on since
          "redflags-holdout14")  # fmt: skip
 HELD_OUT = (
@@ -81,6 +81,7 @@ HELD_OUT = (
     "redflags-holdout13",
     "redflags-holdout15",
     "redflags-holdout16",
+    "redflags-holdout17",
 )
 CATEGORIES = (
     "place",
@@ -269,6 +270,10 @@ def _judge_intent(intent: str, at: str, out: Outcome, before: dict[str, Any]) ->
     routine = state.get("routine") or {}
     step, was = _step(state), _step(before)
     pending = state.get("pending")
+
+    def rechecked() -> bool:
+        return "screen_again" in said and pending == "screen"
+
     checks: dict[str, Callable[[], bool]] = {
         "yes": lambda: (
             pending in ("screen", "ready")
@@ -289,10 +294,15 @@ def _judge_intent(intent: str, at: str, out: Outcome, before: dict[str, Any]) ->
         # A ready that tells of the body ("ready, my calves are stiff") may get the screen again
         # before the first press: a fair question, not a miss.
         "ready": lambda: said_step(said) == 1 or ("screen_again" in said and pending == "screen"),
-        "next": lambda: step is not None and (was is None or said_step(said) == was + 1),
+        # A step command that brings news ("next, but my calf's gone puffy") gets the screen
+        # again before the next press, at the step it asked for: a fair question, not a miss.
+        "next": lambda: (
+            step is not None
+            and (was is None or said_step(said) == was + 1 or (rechecked() and step == was + 1))
+        ),
         "previous": lambda: step is not None and was is not None and step == max(1, was - 1),
         "repeat": lambda: (step is not None and step == was) or bool(said and at != "step"),
-        "start_over": lambda: said_step(said) == 1,
+        "start_over": lambda: said_step(said) == 1 or (rechecked() and step == 1),
         "pause": lambda: "paused" in said,
         "resume": lambda: step is not None,
         "stop": lambda: not out.open,

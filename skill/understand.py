@@ -60,6 +60,10 @@ COMMANDS = frozenset(
     {NEXT, "AMAZON.PreviousIntent", "AMAZON.RepeatIntent", "AMAZON.StartOverIntent",
      "AMAZON.PauseIntent", "AMAZON.ResumeIntent"}
 )  # fmt: skip
+# The commands that move through a routine's steps.
+STEP_COMMANDS = frozenset(
+    {NEXT, "AMAZON.PreviousIntent", "AMAZON.RepeatIntent", "AMAZON.StartOverIntent"}
+)
 PROGRESS = "ProgressIntent"
 FORGET = "ForgetIntent"
 # The answers to "is it better, the same, or worse?": meaning -> intent.
@@ -219,6 +223,31 @@ def tells_of_body(cat: Catalogue, text: str) -> bool:
         if not placed and (w != "back" or owned):
             return True
     return False
+
+
+def brings_news(cat: Catalogue, text: str) -> bool:
+    """Whether a step command or a yes to pressure comes with news: the body talked about, or
+    the news said in words of its own ("next, but the pain's never gone away for an hour")."""
+    if tells_of_body(cat, text):
+        return True
+    toks = tokens(text, lexicon(cat).body)
+    news = set(cat.language.news)
+    # The longest phrase wins: "but fine" is calm, though "but" is news.
+    found = _spans(toks, (*cat.language.news, *cat.language.news_calm))
+    return any(w in news for _, _, w in found)
+
+
+def command_said_first(cat: Catalogue, text: str) -> str | None:
+    """The step command a sentence begins with ("next, me calf's feeling heaps looser"): next,
+    go back, repeat or start over (a "ready" or "done" is a next), or None."""
+    lex = lexicon(cat)
+    toks = tokens(text, lex.body)
+    first = _answered_first(lex, toks)
+    if first == "ready":
+        return NEXT
+    if first == "AMAZON.RepeatIntent" and toks[:1] == ["what"]:
+        return None  # "what if this doesn't help": a question, not "what was that"
+    return first if first in STEP_COMMANDS else None
 
 
 # --------------------------------------------------------------------------- reading a sentence

@@ -215,13 +215,12 @@ RED_FLAG_SETS = {
         },
     ),
     "redflags19": (
-        295,
+        296,
         {
             # a year said with "back in" names the back of the place; the answer is a question
             "broke me ankle back in 2010, all healed, but now me shin's sore on the inside",
             # a "no" said with a look-alike and a place at the screen: the screen is asked again
             "no, I'm out of breath from running up from the basement with the roller, that's all",
-            "next, my hands are cold from shovelling but the calf feels good",
             # "pause" at the fetch prompt: take your time, which waits as a pause does
             "hang on, let me find the ball, pause",
             # starting from the beginning on another day asks the screen first
@@ -254,7 +253,7 @@ RED_FLAG_SETS = {
         },
     ),
     "redflags21": (
-        232,
+        233,
         {
             # look-alikes heard as the sign, which errs toward advice: the sign's own word after
             # "the only thing", a limb asleep from sitting on it ("foot" would start a lead of
@@ -269,14 +268,12 @@ RED_FLAG_SETS = {
             # cracks every morning: the stop rule and the commands again, the step kept
             "next \u2014 ooh, that's a proper nice ache, like a knot unpicking",
             "next, it is paining little but it is good pain, the knot is going",
-            "next. My knee cracked like a knuckle when I rolled over, but it does that every"
-            " morning",
             "next, my leg's gone a bit pink where the ball was, like a mark off a watch strap,"
             " nothing else",
         },
     ),
     "redflags22": (
-        232,
+        233,
         {
             # an injury put in the past, then the place with its part: the place is asked again
             "I broke my ankle in like eighth grade, totally healed, but now the outside of my"
@@ -286,8 +283,6 @@ RED_FLAG_SETS = {
             # question about the place, the step kept
             "hang on a sec, my dog just stole the lacrosse ball, gimme a minute",
             "next, dude this is the good hurt, like popping bubble wrap in my calf",
-            "next, my knee clicked a bit getting into position but it always does that, nothing"
-            " new",
             "wait wait, pause, the milk is boiling over in the kitchen, I will come back",
             "next, I'm sweating like crazy but that's cause I ran here, not the roller",
             # the other tool named with "go again": the routine on the roller
@@ -327,7 +322,7 @@ RED_FLAG_SETS = {
         },
     ),
     "redflags24": (
-        221,
+        227,
         {
             # at ready: a wait, a question, the ball under a part of the calf: a question about the
             # place or the fetch again; blue toes from nail paint, cold coffee: advice
@@ -336,15 +331,9 @@ RED_FLAG_SETS = {
             "ready, I've got the ball right under the meaty part of my calf",
             "ready, and yes my toes are blue, I let my kid paint my nails",
             "ready, my coffee's gone stone cold while I was hunting for the ball",
-            # mid-routine, a command with how a place feels or where the ball is: the stop rule,
-            # then the place answered (no more pressure); a pair of torn track pants: advice
-            "next, that spot on my calf feels like a marble but it's a good hurt",
-            "next, that's loosening me quad up nicely",
-            "next, the ball is now under the outside of my thigh",
-            "go back one, I think I had the ball too high on my butt",
+            # mid-routine, a pause or a next said after how a place feels: the stop rule, then the
+            # place answered (no more pressure); a pair of torn track pants: advice
             "pause a minute, my hamstrings are a bit tired from holding",
-            "next, me calf's feeling heaps looser",
-            "next please, the knot is releasing slowly in the calf",
             "okay, that's a deep ache in my glute, but the good kind, next",
             "next, I tore my track pants on the floor, never mind",
             # first sentences: shoes to buy, an old ankle, a brother's knee: heard as a place, no
@@ -361,8 +350,30 @@ RED_FLAG_SETS = {
         },
     ),
     # held out until session 21 (measured blind: 93.9% of its signs), tuned on since
+    "redflags25": (
+        230,
+        {
+            # mid-routine, "done" and how the knot feels said before the next: the stop rule and
+            # the commands again, the step kept
+            "done, that knot's easing off nicely, next",
+            "done, the knot's melting a bit, next mate",
+            # a start over said after the place: a question about the place; the other tool
+            # named with the ready: its fetch
+            "my hip's a bit stiffer today, let's start over from the beginning",
+            "ok, got my roller, my quads are a bit sore from yesterday's tempo but I'm set",
+            # a husband's achilles and a cousin's ankle: heard as places, no pressure
+            "my husband tore his achilles last spring and now my own heel hurts on the bottom",
+            "what if this does not help, my cousin had to go to physio for his broken ankle",
+            # swelling long gone (swelling is never put in the past), a cracked phone, a red
+            # jersey, a snapped glass: advice
+            "no, there was some swelling back in March but it went down months ago",
+            "yes, continue, my mobile fell and cracked but no problem",
+            "no, the only thing that's red is my Flames jersey",
+            "ready, my cat just knocked a glass off the table and it snapped in two, anyway, ready",
+        },
+    ),
     "redflags-holdout14": (
-        227,
+        228,
         {
             # a pop that feels good, numb toes from laces, cold coffee, a foot that fell asleep,
             # a pop that "is just the knot", "snap in half" on the roller: heard as the sign,
@@ -377,7 +388,6 @@ RED_FLAG_SETS = {
             "ready, me mate reckons I'll snap in half on this roller, but righto",
             # mid-routine, a popping back or a crack from the radiator: the stop rule, the step
             # kept
-            "next. that popping sound was just my back cracking, feels nice",
             "next, I heard a crack but it was just the lacrosse ball rolling into the radiator,"
             " lol",
             # an old injury or a back named, heard as a place: the place is answered, no pressure

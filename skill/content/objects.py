@@ -362,6 +362,8 @@ class Language:
     meanings: Mapping[str, tuple[str, ...]]  # ready, unsure, more, ... -> phrasings
     out_of_domain: tuple[str, ...]
     body_words: Mapping[str, tuple[str, ...]]  # "leg" -> region ids to offer
+    news: tuple[str, ...]  # "but", "mind you": news said with a command or a yes to pressure
+    news_calm: tuple[str, ...]  # "but fine": a news word that says all is well
     locale_say: Mapping[str, Mapping[str, str]]  # locale -> spoken word -> the locale's word
     # Typed sample templates (``typed``): fill name -> phrases, and the templates of TellIntent
     # and RoutineIntent; `tpcoach build-model` fills and filters them.

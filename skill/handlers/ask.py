@@ -6,6 +6,7 @@ from skill.content import ANY_ASPECT, Location, Muscle
 from skill.handlers import questions
 from skill.handlers import routine as routine_stage
 from skill.handlers.base import Handler, Turn
+from skill.handlers.base import meaning as meaning_of_request
 from skill.resolve import (
     NOTHING,
     Answer,
@@ -19,6 +20,7 @@ from skill.resolve import (
 )
 from skill.speech import fixed, text, your
 from skill.state import ASPECT, NEXT_MUSCLE, OFFER_ROUTINE, REGION, State
+from skill.understand import command_said_first
 
 
 def place_phrase(turn: Turn, region: str, aspect: str | None, side: str | None) -> str:
@@ -216,6 +218,12 @@ class PainHandler(Handler):
     def respond(self, turn: Turn) -> None:
         state = turn.state
         if routine_stage.running(state):
+            command = command_said_first(turn.cat, meaning_of_request(turn.handler_input).text)
+            if command is not None:
+                # "next, me calf's feeling heaps looser": the command, with the screen asked
+                # again before the next press.
+                routine_stage.recheck(turn, command)
+                return
             # A place talked about with the ball under the runner ("there's a zing going into my
             # little toe"): it may be a sign in words no list has, so the stop rule comes first.
             turn.say("stop_rule")

@@ -39,7 +39,7 @@ from skill.state import (
     Progress,
     State,
 )
-from skill.understand import tells_of_body
+from skill.understand import brings_news
 
 
 def start_routine(turn: Turn, muscle: Muscle, equipment: str | None, side: str | None) -> None:
@@ -349,11 +349,26 @@ class ReadyHandler(Handler):
 
 
 def told_of_body(turn: Turn) -> bool:
-    """Whether a yes to pressure ("ready", "yes, the other side") said more about the body
-    ("ready, though the knee got fat real quick"). The screen was answered before that news:
-    it may be a sign in words no list has, so the screen is asked again before the first press.
-    """
-    return tells_of_body(turn.cat, meaning(turn.handler_input).text)
+    """Whether a yes to pressure ("ready", "yes, the other side") or a step command came with
+    news ("ready, though the knee got fat real quick"; "next, but the pain never lets up"). The
+    screen was answered before that news: it may be a sign in words no list has, so the screen
+    is asked again before the next press."""
+    return brings_news(turn.cat, meaning(turn.handler_input).text)
+
+
+def recheck(turn: Turn, intent: str) -> None:
+    """A step command said with news: the place moves as asked, and the screen is asked again;
+    the step is said when it is answered (:func:`skill.handlers.safety.after_screen`)."""
+    routine = turn.state.routine
+    assert routine is not None
+    last = len(routine_content(turn, routine).steps) - 1
+    if intent in (NEXT, "ReadyIntent"):
+        routine.step = min(routine.step + 1, last)
+    elif intent == PREVIOUS:
+        routine.step = max(routine.step - 1, 0)
+    elif intent == START_OVER:
+        routine.step = 0
+    safety_stage.ask_screen(turn, again=True)
 
 
 def waiting_for_ready(state: State) -> bool:
@@ -418,6 +433,9 @@ def navigate(turn: Turn, intent: str) -> None:
         state.muscles = progress.muscles or [progress.muscle]
     routine = state.routine
     assert routine is not None
+    if told_of_body(turn):
+        recheck(turn, intent)
+        return
     if intent in (NEXT, "ReadyIntent"):
         total = len(routine_content(turn, routine).steps)
         if routine.step >= total - 1:

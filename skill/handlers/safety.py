@@ -33,19 +33,21 @@ def ask_screen(turn: Turn, *, again: bool = False) -> None:
 
 def after_screen(turn: Turn) -> None:
     """A clear screen: the cautions, then what to fetch, or the step a resumed routine is at.
-    A no just after the screen asked again at "ready" (the runner is set, the cautions were
-    said): step one."""
+    A no just after the screen asked again (the runner is set, the cautions were said): the
+    step it was going to say, step one at "ready"."""
     routine = turn.state.routine
     assert routine is not None
     again = "screen_again" in turn.state.said
     turn.state.screened = True
     turn.say("screen_clear")
-    if routine.started:
+    if again:
+        # Asked again at ready, at the other side or at a step: the step it was going to say.
+        if not routine.started:
+            routine.step = 0
+        routine_stage.speak_step(turn, flow=True)
+    elif routine.started:
         turn.add(text(turn.cat.safety.screen.caution.text))
         routine_stage.speak_step(turn, announce_resume=True)
-    elif again:
-        routine.step = 0
-        routine_stage.speak_step(turn, flow=True)
     else:
         turn.add(text(turn.cat.safety.screen.caution.text))
         routine_stage.fetch(turn)

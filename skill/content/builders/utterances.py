@@ -93,6 +93,8 @@ def build(b: Build) -> Language:
         meanings=MappingProxyType(meanings),
         out_of_domain=utt.get_words(root, "out_of_domain"),
         body_words=MappingProxyType(body),
+        news=utt.get_words(root, "news", required=False),
+        news_calm=utt.get_words(root, "news_calm", required=False),
         locale_say=MappingProxyType(say),
         locale_hear=MappingProxyType(hear),
         **typed,
