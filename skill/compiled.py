@@ -47,6 +47,12 @@ def digest(directory: Path) -> str:
     return f"{crc:08x}-{'.'.join(sizes)}"
 
 
+def fingerprint(cat: content.Catalogue) -> str:
+    """The catalogue as the artifact holds it: the same for two loads of the same content, so
+    what is worked out from one (the model's leads) holds for the other."""
+    return json.dumps(_encode(cat), ensure_ascii=False, separators=(",", ":"))
+
+
 # --------------------------------------------------------------------------- encoding
 
 

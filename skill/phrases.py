@@ -1,11 +1,12 @@
 """Phrases in a sentence's words: the matching that the readers of signs and of meanings share.
 
 A phrase list is indexed once by its first word (the lists are the content's and never change),
-so finding every phrase of a list in a sentence costs a lookup per word.
+so finding every phrase of a list in a sentence costs a lookup per word and length of phrase.
 """
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Iterable
 
 from skill.text import normalise
@@ -54,12 +55,7 @@ def find(toks: list[str], phrase: tuple[str, ...], start: int = 0) -> int:
 
 def spans(toks: list[str], words: Iterable[str]) -> list[tuple[int, int, str]]:
     """Every (start, end, word) of ``words`` in ``toks``, longest first, never overlapping."""
-    index = _index(words)
-    found = []
-    for i, t in enumerate(toks):
-        for phrase, w in index.get(t, ()):
-            if tuple(toks[i : i + len(phrase)]) == phrase:
-                found.append((-len(phrase), w, i))
+    found = [(i - j, w, i) for i, j, w in occurrences(toks, words)]
     taken = [False] * len(toks)
     out: list[tuple[int, int, str]] = []
     for minus_len, w, i in sorted(found):
@@ -74,33 +70,52 @@ def spans(toks: list[str], words: Iterable[str]) -> list[tuple[int, int, str]]:
 def occurrences(toks: list[str], words: Iterable[str]) -> list[tuple[int, int, str]]:
     """Every (start, end, word) of ``words`` in ``toks``, overlaps included."""
     index = _index(words)
-    return [
-        (i, i + len(phrase), w)
-        for i, t in enumerate(toks)
-        for phrase, w in index.get(t, ())
-        if tuple(toks[i : i + len(phrase)]) == phrase
-    ]
+    n = len(toks)
+    out = []
+    for i, t in enumerate(toks):
+        for length, table in index.get(t, ()):
+            if i + length > n:
+                continue
+            for w in table.get(tuple(toks[i : i + length]), ()):
+                out.append((i, i + length, w))
+    return out
 
 
-_Index = dict[str, list[tuple[tuple[str, ...], str]]]
+# First word → (length, phrase → its words) for each length of phrase that starts with it: a
+# lookup per length, not a comparison per phrase ("my" starts hundreds of them). Two words can
+# be one phrase once read ("roller's" and "roller"), so a phrase keeps every word it stands for.
+_Index = dict[str, tuple[tuple[int, dict[tuple[str, ...], tuple[str, ...]]], ...]]
 # Phrase indexes of the word lists read here (the lexicon's, the vocabulary's and the content's,
-# all built once and never changed), by identity. The list is kept beside its index, so its id
-# cannot be reused while the entry is here.
-_INDEXES: dict[int, tuple[object, _Index]] = {}
+# all built once and never changed), by identity, the least recently used dropped first: a
+# process that loads the content many times (the tests, a model build) must not end up building
+# every index anew on every call. The list is kept beside its index, so its id cannot be reused
+# while the entry is here.
+_INDEXES: OrderedDict[int, tuple[object, _Index]] = OrderedDict()
 _MAX_INDEXES = 256
 
 
 def _index(words: Iterable[str]) -> _Index:
-    """First word → (phrase, word) of every phrase in ``words``."""
+    """First word → the phrases of ``words`` that start with it, by length."""
     cached = _INDEXES.get(id(words))
     if cached is not None and cached[0] is words:
+        _INDEXES.move_to_end(id(words))
         return cached[1]
-    index: _Index = {}
-    for w in set(words):
+    building: dict[str, dict[int, dict[tuple[str, ...], list[str]]]] = {}
+    for w in sorted(set(words)):
         # read as the words of a sentence are, so "roller's broken" is found in what was said
         phrase = tuple(tokens(w))
         if phrase:
-            index.setdefault(phrase[0], []).append((phrase, w))
-    if len(_INDEXES) < _MAX_INDEXES:
-        _INDEXES[id(words)] = (words, index)
+            building.setdefault(phrase[0], {}).setdefault(len(phrase), {}).setdefault(
+                phrase, []
+            ).append(w)
+    index: _Index = {
+        first: tuple(
+            (length, {phrase: tuple(ws) for phrase, ws in table.items()})
+            for length, table in sorted(by_length.items())
+        )
+        for first, by_length in building.items()
+    }
+    _INDEXES[id(words)] = (words, index)
+    while len(_INDEXES) > _MAX_INDEXES:
+        _INDEXES.popitem(last=False)
     return index

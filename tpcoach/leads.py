@@ -7,9 +7,12 @@ run time: the skill reads a lead's word back from its intent's name
 
 from __future__ import annotations
 
+import hashlib
+from bisect import bisect_left
 from collections.abc import Iterable, Mapping
 from functools import cache
 
+from skill.compiled import fingerprint
 from skill.content import Catalogue
 from skill.records import record
 from skill.resolve import Heard, place_id, vocabulary
@@ -220,18 +223,18 @@ def _answer_words(cat: Catalogue) -> list[str]:
 
 
 def _starting(phrases: Iterable[str], start: str) -> list[str]:
-    if isinstance(phrases, frozenset):  # the known or content phrases: look up their index
-        phrases = _by_first(phrases).get(start.split(" ", 1)[0], ())
-    return [p for p in phrases if p == start or p.startswith(start + " ")]
+    """The phrases that are ``start`` or start with its words."""
+    ordered = _sorted(phrases if isinstance(phrases, (frozenset, tuple)) else tuple(phrases))
+    # Sorted, the phrases that go on from ``start`` lie together: after "start " and before
+    # "start!" ("!" is the character after the space).
+    lo = bisect_left(ordered, start)
+    exact = [start] if lo < len(ordered) and ordered[lo] == start else []
+    return [*exact, *ordered[bisect_left(ordered, start + " ") : bisect_left(ordered, start + "!")]]
 
 
 @cache
-def _by_first(phrases: frozenset[str]) -> Mapping[str, tuple[str, ...]]:
-    """Phrases by their first word."""
-    index: dict[str, list[str]] = {}
-    for p in phrases:
-        index.setdefault(p.split(" ", 1)[0], []).append(p)
-    return {k: tuple(sorted(v)) for k, v in index.items()}
+def _sorted(phrases: frozenset[str] | tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(sorted(set(phrases)))
 
 
 Key = tuple[str, tuple[tuple[str, str], ...]]
@@ -420,10 +423,23 @@ def _meant(cat: Catalogue, text: str, pending: str | None) -> Key:
     return meaning_key(cat, understand(cat, text, pending))
 
 
+# Leads by the content they were worked out from: working them out reads tens of thousands of
+# sentences, and every ``tpcoach build-model`` or check of the same content in one process
+# would do it again for its own load of the catalogue.
+_BY_CONTENT: dict[str, tuple[Lead, ...]] = {}
+
+
 @cache
 def leads(cat: Catalogue) -> tuple[Lead, ...]:
     """Every lead intent: the first words of answers, then those of the content's phrases that
     no carrier or routine cue starts."""
+    key = hashlib.sha256(fingerprint(cat).encode()).hexdigest()
+    if key not in _BY_CONTENT:
+        _BY_CONTENT[key] = _worked_out(cat)
+    return _BY_CONTENT[key]
+
+
+def _worked_out(cat: Catalogue) -> tuple[Lead, ...]:
     answer = _answer_leads(cat)
     taken = set(_carriers(cat)) | set(routine_cues(cat)) | set(_answer_words(cat))
     pool = [
