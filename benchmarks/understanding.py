@@ -281,7 +281,7 @@ def _judge_intent(intent: str, at: str, out: Outcome, before: dict[str, Any]) ->
             else (step is not None or "screen_again" in said) and out.open
         ),
         "no": lambda: (
-            pending == "ready"
+            pending == "ready" or ("screen_sure" in said and pending == "screen")
             if at == "screen"
             else "resume_declined" in said
             if at == "resume"

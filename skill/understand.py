@@ -228,8 +228,12 @@ def tells_of_body(cat: Catalogue, text: str) -> bool:
 def brings_news(cat: Catalogue, text: str) -> bool:
     """Whether a step command or a yes to pressure comes with news: the body talked about, or
     the news said in words of its own ("next, but the pain's never gone away for an hour")."""
-    if tells_of_body(cat, text):
-        return True
+    return tells_of_body(cat, text) or says_news(cat, text)
+
+
+def says_news(cat: Catalogue, text: str) -> bool:
+    """Whether ``text`` has a word that brings news ("no, but ...", "ready, though ..."), not
+    one that only says all is well ("but fine")."""
     toks = tokens(text, lexicon(cat).body)
     news = set(cat.language.news)
     # The longest phrase wins: "but fine" is calm, though "but" is news.

@@ -5,10 +5,11 @@ from __future__ import annotations
 from skill.content import RedFlag
 from skill.handlers import ask as ask_stage
 from skill.handlers import routine as routine_stage
-from skill.handlers.base import Handler, Turn
+from skill.handlers.base import Handler, Turn, meaning
 from skill.resolve import NOTHING, Heard, match_word, resolve_place, vocabulary
 from skill.speech import text
 from skill.state import RED_FLAG, SCREEN, WORSE_SCREEN, State
+from skill.understand import says_news
 
 
 def ask_screen(turn: Turn, *, again: bool = False) -> None:
@@ -111,6 +112,17 @@ class ScreenNoHandler(Handler):
         return state.pending == SCREEN and state.routine is not None
 
     def respond(self, turn: Turn) -> None:
+        said = turn.state.said
+        if "screen_sure" not in said and says_news(turn.cat, meaning(turn.handler_input).text):
+            # "No, but ...", "nah, though ...": more was said than the no, and it may be a sign
+            # in words no list has. The screen once more; its next answer is taken as it is.
+            turn.say("screen_sure")
+            if "screen_again" in said:
+                turn.said.append("screen_again")  # still the screen asked again (after_screen)
+            turn.add(text(turn.cat.safety.screen.question))
+            turn.ask("screen_short")
+            turn.state.ask(SCREEN)
+            return
         after_screen(turn)
 
 
