@@ -72,6 +72,10 @@ ANSWER_WHEN = frozenset({"yet", "today", "now", "tonight", "anymore", "again"})
 UNSURE_THEN = frozenset(["sure", "certain", "know", "knowing", "positive"])
 
 
+# The words a sign may start with that say it cannot be done ("can't feel the floor").
+CANT_WORDS = frozenset({"can't", "cannot", "couldn't", "won't", "wouldn't", "unable"})
+
+
 def negated(toks: list[str], start: int) -> bool:
     """Whether a negator stands just before ``toks[start]``: within :data:`NEGATION_REACH`
     words, not counting the glue of a list ("not having any swelling or tingling") and reaching
@@ -85,6 +89,10 @@ def negated(toks: list[str], start: int) -> bool:
             return False  # "not sure if it's swollen" denies nothing
         if t in ("or", "nor"):
             reach += NEGATION_REACH  # "haven't been on a long flight or had surgery"
+        if t in ("i", "i'm", "i've", "i'd") and start < len(toks) and toks[start] in CANT_WORDS:
+            # A sign that holds its own negator starts a clause of its own: "the sock isn't
+            # there, I can't feel the floor" denies nothing.
+            return False
         if t in NEGATORS:
             after = [*toks[k + 1 : k + 3], "", ""]
             if after[0] in UNSURE_THEN and k + 1 < start:
@@ -369,6 +377,9 @@ BUT_WORDS = frozenset({"but", "though", "although", "except"})
 # the socks"); any other word may start something else ("but I've had the heat pack on my back").
 EXPLAINING = frozenset({"that's", "thats", "that", "it's", "its", "this", "only", "just"})
 # Words that make what follows the runner's own: "my wife says my leg is blue".
+# "when I", "as I'm": what follows is something the runner did, so a sign just before it is theirs.
+WHEN_WORDS = frozenset({"when", "as", "while", "whilst"})
+I_WORDS = frozenset({"i", "i'm", "i'd", "i've"})
 OWN_WORDS = frozenset(
     {"i", "i'm", "i've", "i'd", "me", "my", "mine", "myself", "says", "said", "say", "thinks",
      "think", "thought", "reckons", "reckon", "noticed", "told", "tells", "saw", "worried",
@@ -431,6 +442,10 @@ class _NowAndMine:
         # "... snap in my calf": a place of the runner's said just after a sign
         self.mine = {
             k for k in range(len(toks) - 1) if toks[k] in ("my", "me") and toks[k + 1] in lex.body
+        }
+        # "... he heard a pop when I lunged": the sign came as the runner did something
+        self.mine |= {
+            k for k in range(len(toks) - 1) if toks[k] in WHEN_WORDS and toks[k + 1] in I_WORDS
         }
         self.healing = lex.healed.flags
         self.healing_signs = lex.healed.signs

@@ -372,6 +372,39 @@ RED_FLAG_SETS = {
             "ready, my cat just knocked a glass off the table and it snapped in two, anyway, ready",
         },
     ),
+    # written blind in session 23 (first run: 90.0% of its signs, 2 with a pressure step)
+    "redflags26": (
+        227,
+        {
+            # a toaster-hot ankle and flu said with a next: the screen again, no step
+            "next, though my toddler just touched my ankle and said it's like a toaster, and I do"
+            " feel kinda gross, achy all over like the flu",
+            # "righto next" with how the knot feels: the stop rule, the step kept; a start over
+            # said with the glutes: a question about them
+            "righto next, that knot's a bit spicy but she's loosening up",
+            "nah, let's start from scratch, it's been a week and the glutes have stiffened right"
+            " up again",
+            # a sign's word for something else (bubble wrap, a chew toy, a soda can, a cold can,
+            # exam nerves, "locked in", a team's loss, sunscreen, "hit by a bus", a ball under
+            # the sofa): heard as the sign, which errs toward advice
+            "next, sorry, that popping was my kid going to town on a sheet of bubble wrap right"
+            " next to my head",
+            "yeah pick up there, and sorry about that snap, it was just the dog chomping his chew"
+            " toy",
+            "ready, just cracked open an ice cold one, the can's freezing in my hand",
+            "no, the only pop was my soda can, and the only thing swollen is my ego after that"
+            " race",
+            "yes, continue, I am having pins and needles only about my exam results, not in the"
+            " leg",
+            "my partner says I'm locked in to training like a robot, anyway the front of my right"
+            " knee aches on stairs",
+            "nah, only thing that's blue is me because the Wallabies lost",
+            "ready, I'm white as a ghost from all the sunscreen the kids slathered on me",
+            "yeah nah, I'm buggered, feel like I've been hit by a bus after that session, I'll do"
+            " it tomorrow",
+            "ready, the ball slipped and popped under the sofa, I have taken it out now",
+        },
+    ),
     "redflags-holdout14": (
         228,
         {
