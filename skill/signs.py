@@ -72,6 +72,8 @@ ANSWER_WHEN = frozenset({"yet", "today", "now", "tonight", "anymore", "again"})
 UNSURE_THEN = frozenset(["sure", "certain", "know", "knowing", "positive"])
 
 
+# The runner as the subject of what follows.
+I_WORDS = frozenset({"i", "i'm", "i've", "i'd"})
 # The words a sign may start with that say it cannot be done ("can't feel the floor").
 CANT_WORDS = frozenset({"can't", "cannot", "couldn't", "won't", "wouldn't", "unable"})
 
@@ -89,7 +91,7 @@ def negated(toks: list[str], start: int) -> bool:
             return False  # "not sure if it's swollen" denies nothing
         if t in ("or", "nor"):
             reach += NEGATION_REACH  # "haven't been on a long flight or had surgery"
-        if t in ("i", "i'm", "i've", "i'd") and start < len(toks) and toks[start] in CANT_WORDS:
+        if t in I_WORDS and start < len(toks) and toks[start] in CANT_WORDS:
             # A sign that holds its own negator starts a clause of its own: "the sock isn't
             # there, I can't feel the floor" denies nothing.
             return False
@@ -100,7 +102,7 @@ def negated(toks: list[str], start: int) -> bool:
             if (
                 t in ("no", "none")
                 and after[0] in ANSWER_THEN
-                and (k + 1 < start or toks[start] in ("i", "i'm", "i've", "i'd", "my", "me"))
+                and (k + 1 < start or toks[start] in I_WORDS | {"my", "me"})
             ):
                 # "no, my calf is swollen"; "no, I fell" (a sign that starts with the runner)
                 return False
@@ -376,10 +378,9 @@ BUT_WORDS = frozenset({"but", "though", "although", "except"})
 # Said just after a "but", these go on to explain the sign before it ("red, but that's from
 # the socks"); any other word may start something else ("but I've had the heat pack on my back").
 EXPLAINING = frozenset({"that's", "thats", "that", "it's", "its", "this", "only", "just"})
-# Words that make what follows the runner's own: "my wife says my leg is blue".
 # "when I", "as I'm": what follows is something the runner did, so a sign just before it is theirs.
 WHEN_WORDS = frozenset({"when", "as", "while", "whilst"})
-I_WORDS = frozenset({"i", "i'm", "i'd", "i've"})
+# Words that make what follows the runner's own: "my wife says my leg is blue".
 OWN_WORDS = frozenset(
     {"i", "i'm", "i've", "i'd", "me", "my", "mine", "myself", "says", "said", "say", "thinks",
      "think", "thought", "reckons", "reckon", "noticed", "told", "tells", "saw", "worried",

@@ -31,6 +31,7 @@ and ``expect`` checks what the turn meant, not its wording:
   (``{}`` for none); ``record: false`` when the store holds no record for the user at all
 * ``card``                  whether a card is shown
 * ``says`` / ``not_says``   words that must (not) be heard (for left/right wording, names)
+* ``asks``                  ids of the screen's extra questions (``safety.yaml``) heard this turn
 * ``card_says``             words that must be on the card (where a fact moved from the speech)
 * ``screen``                the APL screen sent (answer, step, hold, paused, red_flag) or ``null``
 """
@@ -46,6 +47,7 @@ import yaml
 from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_model import RequestEnvelope
 
+from skill.content.shipped import catalogue
 from skill.state import SESSION_KEY
 from skill.text import plain
 from tpcoach.chat import utter
@@ -239,6 +241,12 @@ def check(
     for words in expect.get("says", []):
         if words.lower() not in plain(speech_of(response or {})).lower():
             fail(f"expected to hear '{words}'")
+    if expect.get("asks"):
+        extras = {e.id: e.question for e in catalogue().safety.screen.extra}
+        heard = plain(speech_of(response or {})).lower()
+        for extra_id in expect["asks"]:
+            if plain(extras[extra_id]).lower() not in heard:
+                fail(f"expected the screen's {extra_id} question to be asked")
     for words in expect.get("not_says", []):
         if words.lower() in plain(speech_of(response or {})).lower():
             fail(f"did not expect to hear '{words}'")

@@ -12,14 +12,19 @@ from skill.state import RED_FLAG, SCREEN, WORSE_SCREEN, State
 from skill.understand import says_news
 
 
-def ask_screen(turn: Turn, *, again: bool = False) -> None:
+def ask_screen(turn: Turn, *, again: bool = False, sure: bool = False) -> None:
     """The red-flag screen, asked in every session before any pressure, with the questions the
     routine's muscle calls for (clot risks before calf work, nerve signs before the glutes...);
-    ``again`` after news about the body said since it was answered."""
+    ``again`` after news about the body said since it was answered; ``sure`` once more after a
+    no that said more than no (it was not answered yet)."""
     routine = turn.state.routine
     assert routine is not None
     screen = turn.cat.safety.screen
-    if again:
+    if sure:
+        turn.say("screen_sure")
+        if "screen_again" in turn.state.said:
+            turn.said.append("screen_again")  # still the screen asked again (after_screen)
+    elif again:
         # Not screened until it is answered again: no path to pressure skips the answer.
         turn.state.screened = False
         turn.say("screen_again")
@@ -112,16 +117,12 @@ class ScreenNoHandler(Handler):
         return state.pending == SCREEN and state.routine is not None
 
     def respond(self, turn: Turn) -> None:
-        said = turn.state.said
-        if "screen_sure" not in said and says_news(turn.cat, meaning(turn.handler_input).text):
+        said = meaning(turn.handler_input).text
+        if "screen_sure" not in turn.state.said and says_news(turn.cat, said):
             # "No, but ...", "nah, though ...": more was said than the no, and it may be a sign
-            # in words no list has. The screen once more; its next answer is taken as it is.
-            turn.say("screen_sure")
-            if "screen_again" in said:
-                turn.said.append("screen_again")  # still the screen asked again (after_screen)
-            turn.add(text(turn.cat.safety.screen.question))
-            turn.ask("screen_short")
-            turn.state.ask(SCREEN)
+            # in words no list has. The screen once more, with the questions the routine's
+            # muscle calls for; its next answer is taken as it is.
+            ask_screen(turn, sure=True)
             return
         after_screen(turn)
 
