@@ -62,7 +62,7 @@ TUNED = ("dev", "dev2", "redflags", "redflags2", "redflags3", "redflags4", "redf
          "redflags11", "redflags12", "redflags13", "redflags14", "redflags15",
          "redflags16", "redflags17", "redflags18", "redflags19", "redflags20",
          "redflags21", "redflags22", "redflags23", "redflags24", "redflags25",
-         "redflags26",
+         "redflags26", "redflags27",
          # held out until session 21 (measured blind in session 20), tuned on since
          "redflags-holdout14")  # fmt: skip
 HELD_OUT = (
@@ -84,6 +84,7 @@ HELD_OUT = (
     "redflags-holdout16",
     "redflags-holdout17",
     "redflags-holdout18",
+    "redflags-holdout19",
 )
 CATEGORIES = (
     "place",
@@ -209,6 +210,23 @@ def _topic_heard(out: Outcome) -> set[str]:
     if _norm(cat.safety.see_pt.text)[:60] in " ".join(out.speech.split()):
         heard.add("see_pt")
     return heard | {k.split(":", 1)[1] for k in out.said if k.startswith("topic:")}
+
+
+def instead_of_advice(out: Outcome) -> str:
+    """What a red-flag sentence heard as no sign was answered with, from the safest: the
+    screen asked (again), the stop rule, a question, an offer of a routine, a step."""
+    said, pending = set(out.said), out.state.get("pending")
+    if any(k.startswith("step:") for k in said):
+        return "a step"
+    if pending == "screen" or said & {"screen_again", "screen_intro", "screen_sure"}:
+        return "the screen"
+    if "stop_rule" in said:
+        return "the stop rule"
+    if pending in ("region", "aspect", "red_flag"):
+        return "a question"
+    if pending in ("offer_routine", "ready", "next_muscle", "other_side", "resume"):
+        return "an offer"
+    return "something else"
 
 
 def _step(state: dict[str, Any]) -> int | None:
@@ -508,6 +526,12 @@ def main() -> None:
                 print(
                     f"  red-flag sentences answered with a pressure step: {pressed}/{len(flagged)}"
                 )
+                instead = Counter(instead_of_advice(o) for o in flagged if not _advice_heard(o))
+                if instead:
+                    print(
+                        "  signs answered without advice got instead: "
+                        + ", ".join(f"{what} {n}" for what, n in instead.most_common())
+                    )
             if args.failures and half in TUNED:
                 for entry, outcome, ok in zip(entries, outcomes, passed, strict=True):
                     if not ok:

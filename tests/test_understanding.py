@@ -40,14 +40,7 @@ KNOWN_GAPS = {
 # gaps is kept here, signs and look-alikes alike.
 RED_FLAG_SETS = {
     "redflags3": (240, set()),
-    "redflags4": (
-        290,
-        {
-            # "blue and pink all over" from a colour run
-            "alexa ask trigger point coach me hammy's tight after the colour run and i'm still"
-            " blue and pink all over from the powder",
-        },
-    ),
+    "redflags4": (300, set()),
     "redflags5": (300, set()),
     "redflags6": (
         299,
@@ -374,35 +367,35 @@ RED_FLAG_SETS = {
     ),
     # written blind in session 23 (first run: 90.0% of its signs, 2 with a pressure step)
     "redflags26": (
-        227,
+        235,
         {
-            # a toaster-hot ankle and flu said with a next: the screen again, no step
-            "next, though my toddler just touched my ankle and said it's like a toaster, and I do"
-            " feel kinda gross, achy all over like the flu",
             # "righto next" with how the knot feels: the stop rule, the step kept; a start over
             # said with the glutes: a question about them
             "righto next, that knot's a bit spicy but she's loosening up",
             "nah, let's start from scratch, it's been a week and the glutes have stiffened right"
             " up again",
-            # a sign's word for something else (bubble wrap, a chew toy, a soda can, a cold can,
-            # exam nerves, "locked in", a team's loss, sunscreen, "hit by a bus", a ball under
-            # the sofa): heard as the sign, which errs toward advice
-            "next, sorry, that popping was my kid going to town on a sheet of bubble wrap right"
-            " next to my head",
+            # a sign's word for something else (a chew toy, exam nerves, "hit by a bus"): heard
+            # as the sign, which errs toward advice; a look-alike for each would start with a
+            # word that costs an intent ("sorry", "pins", "feel")
             "yeah pick up there, and sorry about that snap, it was just the dog chomping his chew"
             " toy",
-            "ready, just cracked open an ice cold one, the can's freezing in my hand",
-            "no, the only pop was my soda can, and the only thing swollen is my ego after that"
-            " race",
             "yes, continue, I am having pins and needles only about my exam results, not in the"
             " leg",
-            "my partner says I'm locked in to training like a robot, anyway the front of my right"
-            " knee aches on stairs",
-            "nah, only thing that's blue is me because the Wallabies lost",
-            "ready, I'm white as a ghost from all the sunscreen the kids slathered on me",
             "yeah nah, I'm buggered, feel like I've been hit by a bus after that session, I'll do"
             " it tomorrow",
-            "ready, the ball slipped and popped under the sofa, I have taken it out now",
+        },
+    ),
+    "redflags27": (
+        236,
+        {
+            # shoes "like bright electric blue", a cricket bat that cracked: heard as the sign,
+            # which errs toward advice ("bright" and "my ... cracked" would cost intents)
+            "got new shoes yesterday they're like bright electric blue which my kids love and my"
+            " left arch is killing me in them",
+            "my cricket bat cracked last week but not me no",
+            # a mate's beer that "can wait" heard as a pause; "knocked ... over" as a repeat
+            "yeah go the other side my mate's cold beer can wait",
+            "the twins just knocked the lego tower over what a crash anyway next",
         },
     ),
     "redflags-holdout14": (
