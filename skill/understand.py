@@ -241,6 +241,19 @@ def says_news(cat: Catalogue, text: str) -> bool:
     return any(w in news for _, _, w in found)
 
 
+def asks_about(cat: Catalogue, text: str) -> bool:
+    """Whether ``text`` is a question ("why does my hip hurt too", "so what about my calf"),
+    not news told ("me toes have gone all funny"): its first word, past the fillers, opens one
+    (``utterances.yaml`` ``asking``)."""
+    lex = lexicon(cat)
+    toks = _strip_edges(lex, tokens(text, lex.body))
+    return bool(_starting_with(toks, cat.language.asking))
+
+
+def _starting_with(toks: list[str], phrases: tuple[str, ...]) -> str | None:
+    return next((p for p in phrases if toks[: len(p.split())] == p.split()), None)
+
+
 def command_said_first(cat: Catalogue, text: str) -> str | None:
     """The step command a sentence begins with ("next, me calf's feeling heaps looser"): next,
     go back, repeat or start over (a "ready" or "done" is a next), or None."""

@@ -364,6 +364,7 @@ class Language:
     body_words: Mapping[str, tuple[str, ...]]  # "leg" -> region ids to offer
     news: tuple[str, ...]  # "but", "mind you": news said with a command or a yes to pressure
     news_calm: tuple[str, ...]  # "but fine": a news word that says all is well
+    asking: tuple[str, ...]  # "why", "what": the words a question opens with
     locale_say: Mapping[str, Mapping[str, str]]  # locale -> spoken word -> the locale's word
     # Typed sample templates (``typed``): fill name -> phrases, and the templates of TellIntent
     # and RoutineIntent; `tpcoach build-model` fills and filters them.

@@ -5,6 +5,7 @@ from __future__ import annotations
 from skill.content import ANY_ASPECT, Location, Muscle
 from skill.handlers import questions
 from skill.handlers import routine as routine_stage
+from skill.handlers import safety as safety_stage
 from skill.handlers.base import Handler, Turn
 from skill.handlers.base import meaning as meaning_of_request
 from skill.resolve import (
@@ -20,7 +21,7 @@ from skill.resolve import (
 )
 from skill.speech import fixed, text, your
 from skill.state import ASPECT, NEXT_MUSCLE, OFFER_ROUTINE, REGION, State
-from skill.understand import command_said_first
+from skill.understand import asks_about, command_said_first, says_news
 
 
 def place_phrase(turn: Turn, region: str, aspect: str | None, side: str | None) -> str:
@@ -224,8 +225,16 @@ class PainHandler(Handler):
                 # again before the next press.
                 routine_stage.recheck(turn, command)
                 return
-            # A place talked about with the ball under the runner ("there's a zing going into my
-            # little toe"): it may be a sign in words no list has, so the stop rule comes first.
+            text = meaning_of_request(turn.handler_input).text
+            if state.pending is None and not (
+                asks_about(turn.cat, text) and not says_news(turn.cat, text)
+            ):
+                # A place told of with the ball under the runner ("there's a zing going into my
+                # little toe"): it may be a sign in words no list has, so the screen is asked
+                # again before the next press, and the step is kept.
+                safety_stage.ask_screen(turn, again=True)
+                return
+            # A place asked about ("why does my hip hurt too"): the stop rule, then the answer.
             turn.say("stop_rule")
         region, aspect = turn.heard("region"), turn.heard("aspect")
         side, condition = turn.heard("side"), turn.heard("condition")

@@ -561,6 +561,11 @@ class RoutineFallbackHandler(Handler):
         routine = turn.state.routine
         assert routine is not None
         pending = turn.state.pending
+        if pending is None and told_of_body(turn):
+            # "Righto, me foot's doing something funny": news at a step in words no list
+            # has, so the screen is asked again before the next press; the step is kept.
+            safety_stage.ask_screen(turn, again=True)
+            return
         questions.step_help(turn, routine.step)
         turn.state.ask(pending)
 

@@ -95,6 +95,7 @@ def build(b: Build) -> Language:
         body_words=MappingProxyType(body),
         news=utt.get_words(root, "news", required=False),
         news_calm=utt.get_words(root, "news_calm", required=False),
+        asking=utt.get_words(root, "asking", required=False),
         locale_say=MappingProxyType(say),
         locale_hear=MappingProxyType(hear),
         **typed,
