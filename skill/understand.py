@@ -260,6 +260,11 @@ def command_said_first(cat: Catalogue, text: str) -> str | None:
     lex = lexicon(cat)
     toks = tokens(text, lex.body)
     first = _answered_first(lex, toks)
+    # A yes before the command is a filler ("righto next, ...", "yeah okay next").
+    for skip in (1, 2):
+        if first != YES or len(toks) <= skip:
+            break
+        first = _answered_first(lex, toks[skip:]) or first
     if first == "ready":
         return NEXT
     if first == "AMAZON.RepeatIntent" and toks[:1] == ["what"]:
@@ -408,7 +413,13 @@ def understand(cat: Catalogue, text: str, pending: str | None = None) -> Meaning
     if see_pt:
         return Meaning(ABOUT, {"topic": Heard(id="physical_therapist")}, norm)
     longest_tool = max((j - i for i, j, _ in equipment), default=0)
-    if topics and max(j - i for i, j, _ in topics) >= longest_tool:
+    # "Next, this knot is stubborn": a step command said first is what was asked; a topic's
+    # word after it ("knot") is talk, not a question about knots.
+    if (
+        topics
+        and max(j - i for i, j, _ in topics) >= longest_tool
+        and command_said_first(cat, norm) is None
+    ):
         return Meaning(ABOUT, {"topic": Heard(id=topics[0][2])}, norm)
     switching = _spans(toks, lex.switch) or wants_routine
     if equipment and (switching or pending in ("offer_routine", None)):

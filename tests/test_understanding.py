@@ -174,7 +174,7 @@ RED_FLAG_SETS = {
         },
     ),
     "redflags18": (
-        284,
+        285,
         {
             # look-alikes heard as the sign, which errs toward advice: "feeling blue" said
             # first would cost an intent; tingling is never put in the past (a swelling
@@ -184,8 +184,6 @@ RED_FLAG_SETS = {
             "yes please and by the way the tingling i had last month is fully gone now",
             # a condition said as past, then a place: the condition is answered
             "had plantar fasciitis last year and it cleared up but now it's me groin that's sore",
-            # "totally fine" then a place at the screen: a question about the place
-            "totally fine just kinda sore from leg day",
             # mid-routine, a command after words about the ball, the knot or the feel: the place
             # is kept, the commands are said again; a stray "go on" keeps the step
             "okay this ball is very cold actually from the balcony next step please",
@@ -246,7 +244,7 @@ RED_FLAG_SETS = {
         },
     ),
     "redflags21": (
-        233,
+        235,
         {
             # look-alikes heard as the sign, which errs toward advice: the sign's own word after
             # "the only thing", a limb asleep from sitting on it ("foot" would start a lead of
@@ -257,10 +255,7 @@ RED_FLAG_SETS = {
             "next, that felt like I got kicked by a moose \u2014 kidding, it's just a deep one,"
             " it's fine",
             "next, me heart's broken cause the Dockers lost, but the calf's alright",
-            # mid-routine, a command with words about the knot, the ball's mark or a knee that
-            # cracks every morning: the stop rule and the commands again, the step kept
-            "next \u2014 ooh, that's a proper nice ache, like a knot unpicking",
-            "next, it is paining little but it is good pain, the knot is going",
+            # mid-routine, a next said with the ball's mark: not the next step
             "next, my leg's gone a bit pink where the ball was, like a mark off a watch strap,"
             " nothing else",
         },
@@ -344,12 +339,8 @@ RED_FLAG_SETS = {
     ),
     # held out until session 21 (measured blind: 93.9% of its signs), tuned on since
     "redflags25": (
-        230,
+        232,
         {
-            # mid-routine, "done" and how the knot feels said before the next: the stop rule and
-            # the commands again, the step kept
-            "done, that knot's easing off nicely, next",
-            "done, the knot's melting a bit, next mate",
             # a start over said after the place: a question about the place; the other tool
             # named with the ready: its fetch
             "my hip's a bit stiffer today, let's start over from the beginning",
@@ -367,11 +358,9 @@ RED_FLAG_SETS = {
     ),
     # written blind in session 23 (first run: 90.0% of its signs, 2 with a pressure step)
     "redflags26": (
-        235,
+        236,
         {
-            # "righto next" with how the knot feels: the stop rule, the step kept; a start over
-            # said with the glutes: a question about them
-            "righto next, that knot's a bit spicy but she's loosening up",
+            # a start over said with the glutes: a question about them
             "nah, let's start from scratch, it's been a week and the glutes have stiffened right"
             " up again",
             # a sign's word for something else (a chew toy, exam nerves, "hit by a bus"): heard
@@ -398,8 +387,29 @@ RED_FLAG_SETS = {
             "the twins just knocked the lego tower over what a crash anyway next",
         },
     ),
+    "redflags28": (
+        231,
+        {
+            # "is it normal for the ball to hurt this much?" mid-routine: the stop rule, the step
+            # kept, not the answer its writer meant
+            "is it normal for the ball to hurt this much?",
+            # a sign's word as a step command or as talk ("pop me back", "break time", "snap
+            # back", "jammed", "shins are broken"): heard as the sign, which errs toward advice;
+            # "break" and "snap" would each cost an intent
+            "pop me back to the last step",
+            "break time, pause it",
+            "snap back to the very beginning",
+            "my thigh front side is feeling jammed and tight",
+            "my shins are broken after the long run, ha, the front bits",
+            # "let's kick off" at the fetch, a start over said as a no to the resume, a no at the
+            # other side said with "enough for today": heard otherwise than meant
+            "ball's out, I'm down, let's kick off",
+            "no, I want a fresh start from step one",
+            "no, that's enough for today, my legs are dead",
+        },
+    ),
     "redflags-holdout14": (
-        228,
+        229,
         {
             # a pop that feels good, numb toes from laces, cold coffee, a foot that fell asleep,
             # a pop that "is just the knot", "snap in half" on the roller: heard as the sign,
@@ -417,7 +427,6 @@ RED_FLAG_SETS = {
             "next, I heard a crack but it was just the lacrosse ball rolling into the radiator,"
             " lol",
             # an old injury or a back named, heard as a place: the place is answered, no pressure
-            "nah all good, had a crook knee back in high school but it's been fine for yonks",
             "ready, I pulled my hamstring back in university but it's been good for years",
             "yes please, my calf popped back to normal after yesterday, cheers",
             # the roller named mid-routine: the routine on the roller, from its start

@@ -20,7 +20,7 @@ from skill.resolve import (
     vocabulary,
 )
 from skill.speech import fixed, text, your
-from skill.state import ASPECT, NEXT_MUSCLE, OFFER_ROUTINE, REGION, State
+from skill.state import ASPECT, NEXT_MUSCLE, OFFER_ROUTINE, REGION, SCREEN, State
 from skill.understand import asks_about, command_said_first, says_news
 
 
@@ -218,6 +218,16 @@ class PainHandler(Handler):
 
     def respond(self, turn: Turn) -> None:
         state = turn.state
+        if (
+            state.pending == SCREEN
+            and state.routine is not None
+            and "screen_sure" not in state.said
+        ):
+            # The screen answered with talk of the body, no yes or no ("is it normal that my
+            # lower leg looks so washed out?"): it may be a sign in words no list has. The
+            # screen once more; its next answer is taken as it is.
+            safety_stage.ask_screen(turn, sure=True)
+            return
         if routine_stage.running(state):
             command = command_said_first(turn.cat, meaning_of_request(turn.handler_input).text)
             if command is not None:
