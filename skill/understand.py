@@ -247,11 +247,7 @@ def asks_about(cat: Catalogue, text: str) -> bool:
     (``utterances.yaml`` ``asking``)."""
     lex = lexicon(cat)
     toks = _strip_edges(lex, tokens(text, lex.body))
-    return bool(_starting_with(toks, cat.language.asking))
-
-
-def _starting_with(toks: list[str], phrases: tuple[str, ...]) -> str | None:
-    return next((p for p in phrases if toks[: len(p.split())] == p.split()), None)
+    return any(i == 0 for i, _, _ in _spans(toks, cat.language.asking))
 
 
 def command_said_first(cat: Catalogue, text: str) -> str | None:

@@ -224,7 +224,7 @@ class PainHandler(Handler):
             and "screen_sure" not in state.said
         ):
             # The screen answered with talk of the body, no yes or no ("is it normal that my
-            # lower leg looks so washed out?"): it may be a sign in words no list has. The
+            # calf looks a bit funny today?"): it may be a sign in words no list has. The
             # screen once more; its next answer is taken as it is.
             safety_stage.ask_screen(turn, sure=True)
             return
