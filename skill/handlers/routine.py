@@ -63,6 +63,10 @@ def start_routine(turn: Turn, muscle: Muscle, equipment: str | None, side: str |
     if muscle.id not in state.muscles:
         state.muscles = [muscle.id]
     from_answer = state.region is not None and muscle.id in state.muscles
+    # Another muscle in the same session gets the screen again, with the questions that
+    # muscle calls for (clot risks before calf work, nerve signs before the glutes...); the
+    # same muscle with another tool or on the other side keeps the answer it had.
+    same_muscle = state.routine is not None and state.routine.muscle == muscle.id
     state.routine = Progress(
         muscle=muscle.id,
         equipment=eq,
@@ -71,7 +75,7 @@ def start_routine(turn: Turn, muscle: Muscle, equipment: str | None, side: str |
         region=state.region if from_answer else None,
         aspect=state.aspect if from_answer else None,
     )
-    if not state.screened:
+    if not state.screened or not same_muscle:
         safety_stage.ask_screen(turn)
         return
     fetch(turn)
