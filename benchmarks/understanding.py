@@ -86,6 +86,7 @@ HELD_OUT = (
     "redflags-holdout18",
     "redflags-holdout19",
     "redflags-holdout20",
+    "redflags-holdout21",
 )
 CATEGORIES = (
     "place",
