@@ -380,6 +380,8 @@ BUT_WORDS = frozenset({"but", "though", "although", "except"})
 EXPLAINING = frozenset({"that's", "thats", "that", "it's", "its", "this", "only", "just"})
 # "when I", "as I'm": what follows is something the runner did, so a sign just before it is theirs.
 WHEN_WORDS = frozenset({"when", "as", "while", "whilst"})
+# A sign with one of these in its own words is the runner's: "kicked me", "hit me from behind".
+SELF_WORDS = frozenset({"me", "my", "myself"})
 # Words that make what follows the runner's own: "my wife says my leg is blue".
 OWN_WORDS = frozenset(
     {"i", "i'm", "i've", "i'd", "me", "my", "mine", "myself", "says", "said", "say", "thinks",
@@ -457,7 +459,9 @@ class _NowAndMine:
             end <= k <= end + OTHERS_REACH and not self.pronouns.intersection(self.toks[end:k])
             for k in self.mine
         )
-        # "my partner heard something snap in my calf" is still the runner's
+        # "my partner heard something snap in my calf" is still the runner's, and so is a sign
+        # that names the runner in its own words ("a teammate kicked me in the heel")
+        said_mine = said_mine or not SELF_WORDS.isdisjoint(self.toks[start:end])
         for b in self.theirs:
             between = self.toks[b:start]
             if (

@@ -408,6 +408,18 @@ RED_FLAG_SETS = {
             "no, that's enough for today, my legs are dead",
         },
     ),
+    "redflags29": (
+        236,
+        {
+            # "shin splints" with "the inside": the front of the shin, as the condition says
+            "my shin splints are back, the inside of my left shin",
+            # mid-routine, the ball's mishap or how the knot feels with the command last: the
+            # stop rule and the commands, the step kept
+            "next, the ball just popped out from under me",
+            "ball slipped and went rolling under the sofa, one minute",
+            "that knot just melted like butter, next",
+        },
+    ),
     "redflags-holdout14": (
         229,
         {
