@@ -74,6 +74,8 @@ UNSURE_THEN = frozenset(["sure", "certain", "know", "knowing", "positive"])
 
 # The runner as the subject of what follows.
 I_WORDS = frozenset({"i", "i'm", "i've", "i'd"})
+# The runner as what a sign happens to: "no, my calf is swollen", "kicked me", "snap in my calf".
+SELF_WORDS = frozenset({"me", "my", "myself"})
 # The words a sign may start with that say it cannot be done ("can't feel the floor").
 CANT_WORDS = frozenset({"can't", "cannot", "couldn't", "won't", "wouldn't", "unable"})
 
@@ -102,7 +104,7 @@ def negated(toks: list[str], start: int) -> bool:
             if (
                 t in ("no", "none")
                 and after[0] in ANSWER_THEN
-                and (k + 1 < start or toks[start] in I_WORDS | {"my", "me"})
+                and (k + 1 < start or toks[start] in I_WORDS | SELF_WORDS)
             ):
                 # "no, my calf is swollen"; "no, I fell" (a sign that starts with the runner)
                 return False
@@ -380,8 +382,6 @@ BUT_WORDS = frozenset({"but", "though", "although", "except"})
 EXPLAINING = frozenset({"that's", "thats", "that", "it's", "its", "this", "only", "just"})
 # "when I", "as I'm": what follows is something the runner did, so a sign just before it is theirs.
 WHEN_WORDS = frozenset({"when", "as", "while", "whilst"})
-# A sign with one of these in its own words is the runner's: "kicked me", "hit me from behind".
-SELF_WORDS = frozenset({"me", "my", "myself"})
 # Words that make what follows the runner's own: "my wife says my leg is blue".
 OWN_WORDS = frozenset(
     {"i", "i'm", "i've", "i'd", "me", "my", "mine", "myself", "says", "said", "say", "thinks",
@@ -444,7 +444,7 @@ class _NowAndMine:
         self.pronouns = who.pronouns
         # "... snap in my calf": a place of the runner's said just after a sign
         self.mine = {
-            k for k in range(len(toks) - 1) if toks[k] in ("my", "me") and toks[k + 1] in lex.body
+            k for k in range(len(toks) - 1) if toks[k] in SELF_WORDS and toks[k + 1] in lex.body
         }
         # "... he heard a pop when I lunged": the sign came as the runner did something
         self.mine |= {
@@ -460,7 +460,7 @@ class _NowAndMine:
             for k in self.mine
         )
         # "my partner heard something snap in my calf" is still the runner's, and so is a sign
-        # that names the runner in its own words ("a teammate kicked me in the heel")
+        # that names the runner in its own words ("a teammate kicked me in the heel": SELF_WORDS)
         said_mine = said_mine or not SELF_WORDS.isdisjoint(self.toks[start:end])
         for b in self.theirs:
             between = self.toks[b:start]
