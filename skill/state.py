@@ -71,6 +71,7 @@ SIDES = (None, "left", "right")
 UNNAMED_SIDE = "first"
 MAX_STEPS = 1000  # far more than any routine has: a larger step is not state this skill wrote
 MAX_MISSES = 1000
+MAX_SCREEN_PARTS = 100  # far more than the screen has questions
 
 
 class Unreadable(ValueError):
@@ -163,6 +164,8 @@ class State:
     routine: Progress | None = None
     misses: int = 0  # consecutive turns not understood at this point
     screened: bool = False  # the red-flag screen was answered "no" in this session
+    # The screen asked one question at a time (after "not sure"): which is pending, from 1.
+    part: int = 0
     said: list[str] = field(default_factory=list)  # response keys of the last turn
     warned: bool = False  # the listener was told, this session, that progress is not being kept
     place: str | None = None  # the history place the follow-up question asked about
@@ -216,6 +219,8 @@ class State:
     def ask(self, question: str | None) -> None:
         self.pending = question
         self.misses = 0
+        if question != Question.SCREEN:
+            self.part = 0  # a screen asked one question at a time ends with any other question
 
 
 _STATE_FIELDS: dict[str, Callable[[Any], bool]] = {
@@ -231,6 +236,8 @@ _STATE_FIELDS: dict[str, Callable[[Any], bool]] = {
     "said": lambda v: _is_list_of(v, str),
     "warned": lambda v: isinstance(v, bool),
     "place": _optional_str,
+    "screened": lambda v: isinstance(v, bool),
+    "part": lambda v: _is_int(v) and 0 <= v < MAX_SCREEN_PARTS,
 }
 
 # Request ids whose unreadable state was already logged: load_state runs once per handler asked,

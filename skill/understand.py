@@ -76,6 +76,9 @@ CHANGE_INTENTS = {
 # Meanings with an intent of their own, named by the meaning; read inside sentences as answers.
 OWN_INTENTS = {**CHANGE_INTENTS, "progress": PROGRESS, "forget": FORGET}
 ANSWER_MEANINGS = ("ready", "unsure", "more", "see_pt", *OWN_INTENTS)
+# The questions whose "not sure" or "a bit" is a half yes (the screen's red flags).
+_SCREENS = frozenset(["screen", "worse_screen"])
+HEDGE_SLOT = "hedge"  # on a yes to the screen that was "not sure" (id unsure) or "a bit" (hedged)
 FOLLOW_UP = "follow_up"  # the pending question (skill.state.FOLLOW_UP)
 # The yes-or-no questions (skill.state.Question) where an answer said first is the answer,
 # whatever else the sentence says of the place.
@@ -113,6 +116,7 @@ class Lexicon:
     switch: tuple[str, ...]
     routine: tuple[str, ...]
     fillers: frozenset[str]
+    hedged: frozenset[str]  # half yeses to the screen ("a bit", "maybe")
     body: frozenset[str]  # first words of places and muscles
     leading: tuple[tuple[str, ...], ...]
     trailing: tuple[tuple[str, ...], ...]
@@ -133,6 +137,7 @@ def lexicon(cat: Catalogue) -> Lexicon:
         switch=lang.meanings.get("switch", ()),
         routine=lang.meanings.get("routine", ()),
         fillers=lang.within_fillers,
+        hedged=frozenset(lang.meanings.get("hedged", ())),
         body=body_firsts(cat),
         leading=tuple(
             tuple(f.split()) for f in sorted(lang.leading_fillers, key=len, reverse=True)
@@ -325,6 +330,9 @@ def understand(cat: Catalogue, text: str, pending: str | None = None) -> Meaning
         if not_helping and not places:
             return _answer("same", pending, side, norm)
 
+    if pending in _SCREENS and said in lex.hedged:
+        # "A bit", "maybe", said whole to the screen: a half yes (which one is asked next).
+        return _answer("hedged", pending, side, norm)
     whole = lex.answers.get(said)
     if whole is not None and not (asked_place and (places or aspects)):
         return _answer(whole, pending, side, norm)
@@ -533,6 +541,8 @@ def _answer(meaning: str, pending: str | None, side: str | None, norm: str) -> M
     slots = {"side": Heard(id=side)} if side else {}
     if meaning == "ready":
         return Meaning(READY, slots, norm)
+    if meaning in ("unsure", "hedged") and pending in _SCREENS:
+        return Meaning(YES, {HEDGE_SLOT: Heard(id=meaning)}, norm)
     if meaning == "unsure":
         return Meaning(FALLBACK, {}, norm)
     if meaning == "more":

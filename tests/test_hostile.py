@@ -192,6 +192,22 @@ def test_control_characters_in_a_slot_give_well_formed_ssml(client: Client, text
         {"pending": {"a": 1}},
         {"region": "no-such-region", "pending": "aspect"},
         {"routine": {"muscle": "tfl", "equipment": "lacrosse_ball", "step": 99, "started": True}},
+        # A screen "answered" by a string, or a part of it far past its last question.
+        {
+            "screened": "yes",
+            "pending": "ready",
+            "routine": {"muscle": "tfl", "equipment": "lacrosse_ball"},
+        },
+        {
+            "part": 10**6,
+            "pending": "screen",
+            "routine": {"muscle": "tfl", "equipment": "lacrosse_ball"},
+        },
+        {
+            "part": True,
+            "pending": "screen",
+            "routine": {"muscle": "tfl", "equipment": "lacrosse_ball"},
+        },
     ],
 )
 def test_poisoned_session_state_is_treated_as_no_state(
@@ -213,6 +229,15 @@ def test_poisoned_session_state_is_treated_as_no_state(
     assert_valid_response(response.get_json())
     logged = [r for r in caplog.records if "does not parse" in r.getMessage()]
     assert len(logged) == 1, "logged once"
+
+
+def test_every_field_of_the_session_state_is_checked_when_read() -> None:
+    # A field read unchecked would let a forged session skip the screen ("screened": "yes").
+    from dataclasses import fields
+
+    from skill.state import _STATE_FIELDS, State
+
+    assert {f.name for f in fields(State)} == set(_STATE_FIELDS)
 
 
 def test_poisoned_saved_progress_is_treated_as_nothing_saved(store: Any, client: Client) -> None:

@@ -39,6 +39,7 @@ BUILT_IN_ANSWERS = (
 MEANINGS = (
     "ready",
     "unsure",
+    "hedged",  # "a bit", "maybe": a half yes, to the screen
     "more",
     "see_pt",
     "switch",
@@ -251,9 +252,16 @@ class Screen:
     caution: Sourced
     source: str
     extra: tuple[ScreenExtra, ...] = ()
+    # The question in parts, asked one at a time when the runner is not sure: each part alone,
+    # with the flag a yes to it means (their ``muscles`` are empty: every routine asks them).
+    parts: tuple[ScreenExtra, ...] = ()
 
     def extras_for(self, muscle: str) -> tuple[ScreenExtra, ...]:
         return tuple(e for e in self.extra if muscle in e.muscles)
+
+    def one_at_a_time(self, muscle: str) -> tuple[ScreenExtra, ...]:
+        """The questions asked one by one before ``muscle``'s routine: the parts, then extras."""
+        return self.parts + self.extras_for(muscle)
 
 
 @record

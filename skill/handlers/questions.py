@@ -46,7 +46,10 @@ def _offer(turn: Turn) -> bool:
 def _screen(turn: Turn) -> bool:
     if turn.state.routine is None:
         return False
-    safety_stage.ask_screen(turn)
+    if safety_stage.asked_part(turn) is not None:
+        safety_stage.ask_part(turn, turn.state.part)  # the one question it was asking
+    else:
+        safety_stage.ask_screen(turn)
     return True
 
 

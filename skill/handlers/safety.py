@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from skill.content import RedFlag
+from skill.content import RedFlag, ScreenExtra
 from skill.handlers import ask as ask_stage
 from skill.handlers import routine as routine_stage
 from skill.handlers.base import Handler, Turn, meaning
 from skill.resolve import NOTHING, Heard, match_word, resolve_place, vocabulary
 from skill.speech import text
 from skill.state import RED_FLAG, SCREEN, WORSE_SCREEN, State
-from skill.understand import says_news
+from skill.understand import HEDGE_SLOT, says_news
 
 
 def ask_screen(turn: Turn, *, again: bool = False, sure: bool = False) -> None:
@@ -35,6 +35,33 @@ def ask_screen(turn: Turn, *, again: bool = False, sure: bool = False) -> None:
         turn.add(text(extra.question))
     turn.ask("screen_short")
     turn.state.ask(SCREEN)
+    turn.state.part = 0
+
+
+def ask_part(turn: Turn, number: int, *, first: bool = False) -> None:
+    """One question of the screen on its own (``number`` from 1), for a runner not sure of the
+    whole: its parts, then the extras the routine's muscle calls for; ``first`` says so."""
+    routine = turn.state.routine
+    assert routine is not None
+    parts = turn.cat.safety.screen.one_at_a_time(routine.muscle)
+    if first:
+        turn.say("screen_parts")
+    if "screen_again" in turn.state.said:
+        turn.said.append("screen_again")  # still the screen asked again (after_screen)
+    turn.add(text(parts[number - 1].question))
+    turn.said.append(f"screen_part:{parts[number - 1].id}")
+    turn.ask("screen_part_short")
+    turn.state.ask(SCREEN)
+    turn.state.part = number
+
+
+def asked_part(turn: Turn) -> ScreenExtra | None:
+    """The screen's question asked on its own and pending, if one is."""
+    routine, number = turn.state.routine, turn.state.part
+    if routine is None or turn.state.pending != SCREEN or number < 1:
+        return None
+    parts = turn.cat.safety.screen.one_at_a_time(routine.muscle)
+    return parts[number - 1] if number <= len(parts) else None
 
 
 def after_screen(turn: Turn) -> None:
@@ -103,6 +130,18 @@ class ScreenYesHandler(Handler):
         return state.pending in (SCREEN, WORSE_SCREEN)
 
     def respond(self, turn: Turn) -> None:
+        part = asked_part(turn)
+        hedge = turn.heard(HEDGE_SLOT).id
+        if part is not None:
+            # A yes to one question alone, or not being sure of it: that question's advice.
+            if hedge == "unsure":
+                turn.say("screen_part_unsure")
+            flags = {f.id: f for f in turn.cat.safety.red_flags}
+            advise(turn, flags.get(part.flag))
+            return
+        if hedge == "unsure" and turn.state.pending == SCREEN and turn.state.routine:
+            ask_part(turn, 1, first=True)  # "not sure": the questions one at a time
+            return
         turn.say("red_flag_which")
         turn.ask("red_flag_which")
         turn.state.ask(RED_FLAG)
@@ -118,6 +157,22 @@ class ScreenNoHandler(Handler):
 
     def respond(self, turn: Turn) -> None:
         said = meaning(turn.handler_input).text
+        part = asked_part(turn)
+        if part is not None:
+            # One question of the screen answered no: the next, and after the last, the rest
+            # of a clear screen. "No, but ..." asks the same question again.
+            routine = turn.state.routine
+            assert routine is not None
+            number = turn.state.part
+            if says_news(turn.cat, said) and "screen_sure" not in turn.state.said:
+                turn.say("screen_sure")
+                number -= 1
+            if number < len(turn.cat.safety.screen.one_at_a_time(routine.muscle)):
+                ask_part(turn, number + 1)
+                return
+            turn.state.part = 0
+            after_screen(turn)
+            return
         if "screen_sure" not in turn.state.said and says_news(turn.cat, said):
             # "No, but ...", "nah, though ...": more was said than the no, and it may be a sign
             # in words no list has. The screen once more, with the questions the routine's

@@ -196,9 +196,22 @@ def _screen(b: Build) -> tuple[Screen | None, list[tuple[ScreenExtra, YamlMap]]]
             b.refer("muscle", muscle_id, reader, line, f"unknown muscle '{muscle_id}'")
         if eid and eq and flag:
             extras.append((ScreenExtra(eid, eq, flag, frozenset(ems), esrc), node))
+    parts: list[tuple[ScreenExtra, YamlMap]] = []
+    for node in reader.maps(screen_node, "parts"):
+        pid, pq = reader.get_str(node, "id"), reader.get_str(node, "question")
+        flag, psrc = reader.get_str(node, "flag"), b.source(reader, node)
+        if pid and pq and flag:
+            parts.append((ScreenExtra(pid, pq, flag, frozenset(), psrc), node))
     if question and caution:
-        return Screen(question, caution, screen_source, tuple(e for e, _ in extras)), extras
-    return None, extras
+        screen = Screen(
+            question,
+            caution,
+            screen_source,
+            tuple(e for e, _ in extras),
+            tuple(p for p, _ in parts),
+        )
+        return screen, extras + parts
+    return None, extras + parts
 
 
 def _follow_up(reader: Reader, check_source: Callable[[Reader, YamlMap], str]) -> FollowUp | None:

@@ -52,9 +52,13 @@ def build(b: Build) -> Language:
                 mea.key_lines[key], f"meanings: '{key}' is not one of {', '.join(MEANINGS)}"
             )
             continue
-        # "switch" and "routine" name how something is asked, not an answer: they may overlap.
+        # "switch" and "routine" name how something is asked, not an answer, and "hedged" is
+        # read only at the safety screen ("a bit" there, "a bit better" at the follow-up): they
+        # may overlap.
         meanings[key] = (
-            utt.get_words(mea, key) if key in ("switch", "routine") else phrases(mea, key, key)
+            utt.get_words(mea, key)
+            if key in ("switch", "routine", "hedged")
+            else phrases(mea, key, key)
         )
     body: dict[str, tuple[str, ...]] = {}
     bod = utt.get_map(root, "body_words") or empty_map()
