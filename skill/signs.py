@@ -450,6 +450,9 @@ class _NowAndMine:
         self.mine |= {
             k for k in range(len(toks) - 1) if toks[k] in WHEN_WORDS and toks[k + 1] in I_WORDS
         }
+        # "the market had a big fall": a thing just before a sign (its last word's end)
+        self.things = [b for _a, b, _ in occurrences(toks, who.things)]
+        self.body = lex.body
         self.healing = lex.healed.flags
         self.healing_signs = lex.healed.signs
         self.explainable = lex.explained.signs
@@ -467,6 +470,16 @@ class _NowAndMine:
             if (
                 0 <= start - b <= OTHERS_REACH
                 and not OWN_WORDS.intersection(between)
+                and not said_mine
+            ):
+                return False
+        for b in self.things:
+            # the thing's, unless the runner or the body is named between or in the sign
+            near = self.toks[b:end]
+            if (
+                0 <= start - b <= OTHERS_REACH
+                and not OWN_WORDS.intersection(near)
+                and self.body.isdisjoint(near)
                 and not said_mine
             ):
                 return False

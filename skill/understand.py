@@ -78,6 +78,7 @@ OWN_INTENTS = {**CHANGE_INTENTS, "progress": PROGRESS, "forget": FORGET}
 ANSWER_MEANINGS = ("ready", "unsure", "more", "see_pt", *OWN_INTENTS)
 # The questions whose "not sure" or "a bit" is a half yes (the screen's red flags).
 _SCREENS = frozenset(["screen", "worse_screen"])
+UNSURE_WORDS = 5  # the most words a "not sure" to the screen is said in ("i'm not sure really")
 HEDGE_SLOT = "hedge"  # on a yes to the screen that was "not sure" (id unsure) or "a bit" (hedged)
 FOLLOW_UP = "follow_up"  # the pending question (skill.state.FOLLOW_UP)
 # The yes-or-no questions (skill.state.Question) where an answer said first is the answer,
@@ -360,6 +361,10 @@ def understand(cat: Catalogue, text: str, pending: str | None = None) -> Meaning
         for i, j, w in _spans(toks, lex.answers)
         if lex.answers[w] not in CHANGE_INTENTS
     ]
+    if pending in _SCREENS and (len(toks) > UNSURE_WORDS or says_news(cat, said)):
+        # At the screen, "not sure if it matters, but ..." is news, not a "not sure" (which
+        # may have a word or two around it: "I'm not sure really").
+        inside = [a for a in inside if a[2] != "unsure"]
     # A yes said first to a yes-or-no question, then how the place feels ("yeah let's do it, my
     # IT band's tight"; "ready, my calves are stiff"): the yes, unless a part of the place is
     # named, which may correct it ("yes but more the inside"). At the screen a "no" said first

@@ -607,6 +607,11 @@ def test_a_far_sign_is_heard_across_a_long_clause_but_not_past_its_reach(cat: Ca
         # A sign someone else noticed, in the runner's own place, is the runner's.
         ("my partner heard something snap in my calf", ["possible_rupture"]),
         ("my mate tore his calf and my knee is sore", []),
+        # A thing just before a sign is the thing's, unless the body is named with it.
+        ("the tv remote's gone numb, batteries are dead", []),
+        ("my stocks fell off a cliff this week", []),
+        ("the market crashed calf swollen", ["possible_clot"]),
+        ("the toy fell on my foot and it's swollen", ["possible_clot"]),
         # A likeness explains nothing; a cause does.
         ("my calf is red and hot like a sunburn", ["possible_clot"]),
         ("my calf is red from the sunburn", []),

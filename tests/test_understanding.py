@@ -420,6 +420,22 @@ RED_FLAG_SETS = {
             "that knot just melted like butter, next",
         },
     ),
+    "redflags30": (
+        234,
+        {
+            # "had to stop ... to get my breath back" at the screen: the stop is heard
+            "not sure if it matters but i had to stop halfway up the stairs at work to get my"
+            " breath back",
+            # the market's fall, far from the low back: heard as a fall onto it
+            "market had a big fall today and my lower back is also paining from sitting whole day",
+            # mid-routine, the ball's, the phone's or a glow stick's mishap with the command
+            # last: the stop rule and the commands, the step kept
+            "the ball popped out of my hand and rolled away, ok next",
+            "sorry, the dog knocked a mug off the table and the handle snapped, next",
+            "phone fell from the table, no problem, next",
+            "the kids just snapped a glow stick, all good, next",
+        },
+    ),
     "redflags-holdout14": (
         229,
         {

@@ -298,12 +298,13 @@ class Explained:
 
 @record
 class Others:
-    """Who else a sign may be said of: ``people`` after one of ``after`` ("my mate"), and
-    ``pronouns`` ("his")."""
+    """Who else a sign may be said of: ``people`` after one of ``after`` ("my mate"),
+    ``pronouns`` ("his"), and ``things`` ("the market had a fall")."""
 
     after: frozenset[str] = frozenset()
     people: tuple[str, ...] = ()
     pronouns: frozenset[str] = frozenset()
+    things: tuple[str, ...] = ()  # a sign just after one, anywhere, is the thing's
 
 
 @record

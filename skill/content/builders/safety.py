@@ -34,7 +34,11 @@ def _word_classes(reader: Reader) -> Mapping[str, tuple[str, ...]]:
         line = reader.line_of(reader.root, "word_classes")
         reader.problem(line, "'word_classes' must be a mapping")
         return {}
-    return {str(name): reader.get_signs(node, str(name)) for name in node}
+    classes: dict[str, tuple[str, ...]] = {}
+    for name in node:
+        # a class may hold one written before it ("thing": "{object}", can, ice)
+        classes[str(name)] = reader.get_signs(node, str(name), classes)
+    return classes
 
 
 def _parted(
@@ -100,6 +104,7 @@ def build(b: Build) -> Safety | None:
             frozenset(reader.get_words(said_of, "after")),
             reader.get_signs(said_of, "people"),
             frozenset(reader.get_words(said_of, "pronouns")),
+            reader.get_signs(said_of, "things", classes),
         )
         if said_of is not None
         else Others()
