@@ -88,6 +88,7 @@ HELD_OUT = (
     "redflags-holdout20",
     "redflags-holdout21",
     "redflags-holdout22",
+    "redflags-holdout23",
 )
 CATEGORIES = (
     "place",
