@@ -86,6 +86,8 @@ FOLLOW_UP = "follow_up"  # the pending question (skill.state.FOLLOW_UP)
 _ANSWERED_FIRST = frozenset(
     ["offer_routine", "next_muscle", "screen", "ready", "resume", "other_side"]
 )
+# The answers that end or pause, which a yes said before them does not turn into a yes.
+_ENDINGS = frozenset(["AMAZON.StopIntent", "AMAZON.CancelIntent", "AMAZON.PauseIntent"])
 # Besides a yes: a "no" to the screen, a "pick up" to the resume question.
 _OWN_FIRST_ANSWERS = frozenset([(NO, "screen"), ("AMAZON.ResumeIntent", "resume")])
 
@@ -121,6 +123,7 @@ class Lexicon:
     body: frozenset[str]  # first words of places and muscles
     leading: tuple[tuple[str, ...], ...]
     trailing: tuple[tuple[str, ...], ...]
+    recounting: tuple[tuple[str, ...], ...]  # "had to", "won't": before a command told of
 
 
 @cache
@@ -146,7 +149,14 @@ def lexicon(cat: Catalogue) -> Lexicon:
         trailing=tuple(
             tuple(f.split()) for f in sorted(lang.trailing_fillers, key=len, reverse=True)
         ),
+        recounting=tuple(tuple(f.split()) for f in lang.recounting),
     )
+
+
+def _told_of(lex: Lexicon, toks: list[str], start: int) -> bool:
+    """Whether the answer at ``toks[start]`` is told of, not asked for: "I had to stop on the
+    stairs", "the pain won't stop" (``utterances.yaml`` ``recounting``)."""
+    return any(start >= len(w) and tuple(toks[start - len(w) : start]) == w for w in lex.recounting)
 
 
 def _strip_edges(lex: Lexicon, toks: list[str]) -> list[str]:
@@ -359,7 +369,7 @@ def understand(cat: Catalogue, text: str, pending: str | None = None) -> Meaning
     inside = [
         (i, -(j - i), lex.answers[w])
         for i, j, w in _spans(toks, lex.answers)
-        if lex.answers[w] not in CHANGE_INTENTS
+        if lex.answers[w] not in CHANGE_INTENTS and not _told_of(lex, toks, i)
     ]
     if pending in _SCREENS and (len(toks) > UNSURE_WORDS or says_news(cat, said)):
         # At the screen, "not sure if it matters, but ..." is news, not a "not sure" (which
@@ -394,6 +404,11 @@ def understand(cat: Catalogue, text: str, pending: str | None = None) -> Meaning
         first_answer = _answered_first(lex, spoken) or ""
         if first_answer not in (YES, NO, "ready"):
             first_answer = _answered_last(lex, toks) or first_answer
+        for skip in (1, 2):
+            # "Please stop", "okay, pause": a yes before an end or a pause is a filler.
+            after = _answered_first(lex, spoken[skip:]) if first_answer == YES else None
+            if after in _ENDINGS:
+                return _answer(after, pending, side, norm)
         if first_answer in (YES, "ready") or (first_answer, pending) in _OWN_FIRST_ANSWERS:
             return _answer(first_answer, pending, side, norm)
     if muscles and (wants_routine or not places):
@@ -460,7 +475,11 @@ def _answered_last(lex: Lexicon, toks: list[str]) -> str | None:
     """The answer that ends a sentence (its trailing fillers already taken off: "calf's been
     fine, just a bit tight, so yes please"), the longest said there; None if it ends with none
     or with one said inside a longer phrase."""
-    said = [(-i, w) for i, j, w in _spans(toks, lex.answers) if j == len(toks)]
+    said = [
+        (-i, w)
+        for i, j, w in _spans(toks, lex.answers)
+        if j == len(toks) and not _told_of(lex, toks, i)
+    ]
     if not said:
         return None
     meaning = lex.answers[max(said)[1]]

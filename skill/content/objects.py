@@ -374,6 +374,7 @@ class Language:
     news: tuple[str, ...]  # "but", "mind you": news said with a command or a yes to pressure
     news_calm: tuple[str, ...]  # "but fine": a news word that says all is well
     asking: tuple[str, ...]  # "why", "what": the words a question opens with
+    recounting: tuple[str, ...]  # "had to", "won't": a command after them is told, not asked
     locale_say: Mapping[str, Mapping[str, str]]  # locale -> spoken word -> the locale's word
     # Typed sample templates (``typed``): fill name -> phrases, and the templates of TellIntent
     # and RoutineIntent; `tpcoach build-model` fills and filters them.

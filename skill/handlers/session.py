@@ -13,7 +13,8 @@ from ask_sdk_model import Response
 from skill.handlers import follow as follow_stage
 from skill.handlers import questions
 from skill.handlers import routine as routine_stage
-from skill.handlers.base import Handler, Turn, meaning_name
+from skill.handlers import safety as safety_stage
+from skill.handlers.base import Handler, Turn, meaning, meaning_name
 from skill.handlers.system import CONVERSATION_TYPES, cannot_fulfill, silence, turn_free_words
 from skill.resolve import match_word, vocabulary
 from skill.safelog import describe, loggable, logger
@@ -31,6 +32,7 @@ from skill.state import (
     State,
     load_state,
 )
+from skill.understand import brings_news
 
 log = logger(__name__)  # logging is imported when something is logged
 
@@ -172,6 +174,18 @@ class FallbackHandler(Otherwise):
         if misses > 2:
             state.misses = misses
             turn.say("give_up")
+            return
+        if (
+            state.pending == SCREEN
+            and state.routine is not None
+            and "screen_sure" not in state.said
+            and brings_news(turn.cat, meaning(turn.handler_input).text)
+        ):
+            # The screen answered with news in words no list has ("well, I had to stop twice on
+            # the way to the shop"): it may be a sign, so the screen once more, as for a "no,
+            # but ...".
+            safety_stage.ask_screen(turn, sure=True)
+            state.misses = misses
             return
         turn.say("fallback")
         if not questions.reask(turn):

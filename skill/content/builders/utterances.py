@@ -100,6 +100,7 @@ def build(b: Build) -> Language:
         news=utt.get_words(root, "news", required=False),
         news_calm=utt.get_words(root, "news_calm", required=False),
         asking=utt.get_words(root, "asking", required=False),
+        recounting=utt.get_words(root, "recounting", required=False),
         locale_say=MappingProxyType(say),
         locale_hear=MappingProxyType(hear),
         **typed,
