@@ -247,6 +247,19 @@ def brings_news(cat: Catalogue, text: str) -> bool:
     return tells_of_body(cat, text) or says_news(cat, text)
 
 
+def news_beyond_answer(cat: Catalogue, text: str) -> bool:
+    """Whether ``text`` brings news past the answer it may begin with: "hang on, my toes look
+    like blueberries" does, "hang on" alone does not (see :func:`brings_news`)."""
+    lex = lexicon(cat)
+    toks = tokens(text, lex.body)
+    start = 0
+    while start < len(toks) and (toks[start],) in lex.leading and toks[start] not in lex.answers:
+        start += 1
+    first = [j for i, j, _w in _spans(toks, lex.answers) if i == start]
+    rest = " ".join(toks[max(first) if first else 0 :])
+    return bool(rest) and brings_news(cat, rest)
+
+
 def says_news(cat: Catalogue, text: str) -> bool:
     """Whether ``text`` has a word that brings news ("no, but ...", "ready, though ..."), not
     one that only says all is well ("but fine")."""

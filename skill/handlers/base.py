@@ -19,7 +19,7 @@ from skill.content import Catalogue, catalogue
 from skill.resolve import NOTHING, Heard
 from skill.speech import MAX_SPEECH_CHARS, Renderer, Speech, Variants, clean, join, pause
 from skill.state import Memory, State, has_session, load_state, request_day, store_state
-from skill.understand import Meaning, meaning_of
+from skill.understand import Meaning, meaning_of, news_beyond_answer
 
 _rng = Variants()
 
@@ -257,6 +257,14 @@ class Handler(AbstractRequestHandler):
 
     def handle(self, handler_input: HandlerInput) -> Response:
         turn = Turn(handler_input)
+        state = turn.state
+        if state.routine is not None and state.screened and self.request_type == "IntentRequest":
+            text = meaning(handler_input).text
+            if text and news_beyond_answer(turn.cat, text):
+                # News about the body said with anything, in words no list may have ("hang on,
+                # my toes look like blueberries"): not screened until the screen is answered
+                # again, so no handler's path reaches a press without asking it.
+                state.screened = False
         self.respond(turn)
         return turn.finish()
 
