@@ -339,7 +339,7 @@ RED_FLAG_SETS = {
     ),
     # held out until session 21 (measured blind: 93.9% of its signs), tuned on since
     "redflags25": (
-        232,
+        233,
         {
             # a start over said after the place: a question about the place; the other tool
             # named with the ready: its fetch
@@ -348,11 +348,10 @@ RED_FLAG_SETS = {
             # a husband's achilles and a cousin's ankle: heard as places, no pressure
             "my husband tore his achilles last spring and now my own heel hurts on the bottom",
             "what if this does not help, my cousin had to go to physio for his broken ankle",
-            # swelling long gone (swelling is never put in the past), a cracked phone, a red
-            # jersey, a snapped glass: advice
+            # swelling long gone (swelling is never put in the past), a cracked phone, a
+            # snapped glass: advice
             "no, there was some swelling back in March but it went down months ago",
             "yes, continue, my mobile fell and cracked but no problem",
-            "no, the only thing that's red is my Flames jersey",
             "ready, my cat just knocked a glass off the table and it snapped in two, anyway, ready",
         },
     ),
@@ -423,7 +422,7 @@ RED_FLAG_SETS = {
     "redflags30": (
         234,
         {
-            # "had to stop ... to get my breath back" at the screen: the stop is heard
+            # "had to stop ... to get my breath back" at the screen: the screen once more
             "not sure if it matters but i had to stop halfway up the stairs at work to get my"
             " breath back",
             # the market's fall, far from the low back: heard as a fall onto it
@@ -436,8 +435,34 @@ RED_FLAG_SETS = {
             "the kids just snapped a glow stick, all good, next",
         },
     ),
+    "redflags31": (
+        227,
+        {
+            # words no sample of the model holds reach the skill as a bare fallback: the fetch
+            # prompt again (the screen before any press stays; see README, understanding)
+            "flatmate reckons me calf looks like a blown up footy",
+            "cannot stand on that leg only",
+            # weak legs said as an image; a snap said as an image after "sort of"; a hot red
+            # ankle with sweats: a question, the screen once more, the screen again
+            "both legs feel like wet noodles today",
+            "sort of, it felt like a pencil snapping in my calf",
+            "not feeling the best, me ankle's red as a lobster and i'm sweating buckets",
+            # a no or a can't to the other side with the sign after it: the next muscle offered
+            # (its screen comes first), or the stop rule and a question
+            "no eh, my teeth are chattering and the joint's like a heat pack",
+            "can't, that calf's concrete and it's brutal",
+            "no, nothing eases it",
+            # a dog called Blue, a race time's fall: advice; a bum after a pb: not a place;
+            # a hard ball, a cold roller with the next: the step commands, the fetch prompt
+            "my dog's called blue and my inner shin is sore from walking him",
+            "smashed my parkrun pb and my bum's been a bit tight since",
+            "no, the only fall was my marathon time falling by ten minutes",
+            "ok next, this ball's hard as a rock",
+            "next, this roller's gone cold as ice sat by the window",
+        },
+    ),
     "redflags-holdout14": (
-        229,
+        230,
         {
             # a pop that feels good, numb toes from laces, cold coffee, a foot that fell asleep,
             # a pop that "is just the knot", "snap in half" on the roller: heard as the sign,
@@ -455,7 +480,6 @@ RED_FLAG_SETS = {
             "next, I heard a crack but it was just the lacrosse ball rolling into the radiator,"
             " lol",
             # an old injury or a back named, heard as a place: the place is answered, no pressure
-            "ready, I pulled my hamstring back in university but it's been good for years",
             "yes please, my calf popped back to normal after yesterday, cheers",
             # the roller named mid-routine: the routine on the roller, from its start
             "sorry, repeat that step, I was laughing at my dog sitting on the roller",

@@ -175,11 +175,18 @@ class FallbackHandler(Otherwise):
             state.misses = misses
             turn.say("give_up")
             return
+        news = brings_news(turn.cat, meaning(turn.handler_input).text)
+        if state.pending == READY and state.routine is not None and news:
+            # "Flatmate reckons me calf looks like a blown up footy" at the fetch prompt: the
+            # screen again before the first press, not the fetch prompt.
+            safety_stage.ask_screen(turn, again=True)
+            state.misses = misses
+            return
         if (
             state.pending == SCREEN
             and state.routine is not None
             and "screen_sure" not in state.said
-            and brings_news(turn.cat, meaning(turn.handler_input).text)
+            and news
         ):
             # The screen answered with news in words no list has ("well, I had to stop twice on
             # the way to the shop"): it may be a sign, so the screen once more, as for a "no,
