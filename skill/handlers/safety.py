@@ -12,11 +12,14 @@ from skill.state import RED_FLAG, SCREEN, WORSE_SCREEN, State
 from skill.understand import HEDGE_SLOT, says_news
 
 
-def ask_screen(turn: Turn, *, again: bool = False, sure: bool = False) -> None:
+def ask_screen(
+    turn: Turn, *, again: bool = False, sure: bool = False, unheard: bool = False
+) -> None:
     """The red-flag screen, asked in every session before any pressure, with the questions the
     routine's muscle calls for (clot risks before calf work, nerve signs before the glutes...);
     ``again`` after news about the body said since it was answered; ``sure`` once more after a
-    no that said more than no (it was not answered yet)."""
+    no that said more than no (it was not answered yet); ``unheard`` after words not heard at
+    all where they may have been news (the fetch prompt): not screened until it is answered."""
     routine = turn.state.routine
     assert routine is not None
     screen = turn.cat.safety.screen
@@ -24,6 +27,9 @@ def ask_screen(turn: Turn, *, again: bool = False, sure: bool = False) -> None:
         turn.say("screen_sure")
         if "screen_again" in turn.state.said:
             turn.said.append("screen_again")  # still the screen asked again (after_screen)
+    elif unheard:
+        turn.state.screened = False
+        turn.say("screen_unheard")
     elif again:
         # Not screened until it is answered again: no path to pressure skips the answer.
         turn.state.screened = False

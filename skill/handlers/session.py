@@ -175,11 +175,13 @@ class FallbackHandler(Otherwise):
             state.misses = misses
             turn.say("give_up")
             return
-        news = brings_news(turn.cat, meaning(turn.handler_input).text)
-        if state.pending == READY and state.routine is not None and news:
+        said = meaning(turn.handler_input).text
+        news = brings_news(turn.cat, said)
+        if state.pending == READY and state.routine is not None and (news or not said):
             # "Flatmate reckons me calf looks like a blown up footy" at the fetch prompt: the
-            # screen again before the first press, not the fetch prompt.
-            safety_stage.ask_screen(turn, again=True)
+            # screen again before the first press, not the fetch prompt. So too for words not
+            # heard at all (no sample holds them): they may have been news.
+            safety_stage.ask_screen(turn, again=bool(said), unheard=not said)
             state.misses = misses
             return
         if (
