@@ -252,9 +252,7 @@ def news_beyond_answer(cat: Catalogue, text: str) -> bool:
     like blueberries" does, "hang on" alone does not (see :func:`brings_news`)."""
     lex = lexicon(cat)
     toks = tokens(text, lex.body)
-    start = 0
-    while start < len(toks) and (toks[start],) in lex.leading and toks[start] not in lex.answers:
-        start += 1
+    start = _answer_start(lex, toks)
     first = [j for i, j, _w in _spans(toks, lex.answers) if i == start]
     rest = " ".join(toks[max(first) if first else 0 :])
     return bool(rest) and brings_news(cat, rest)
@@ -471,12 +469,18 @@ def understand(cat: Catalogue, text: str, pending: str | None = None) -> Meaning
     return Meaning(FALLBACK, {}, norm)
 
 
-def _answered_first(lex: Lexicon, toks: list[str]) -> str | None:
-    """The answer that begins a sentence, after fillers that are no answer ("um, yeah ..."),
-    the longest said there ("yeah go on then"); None if it begins with none."""
+def _answer_start(lex: Lexicon, toks: list[str]) -> int:
+    """Where an answer said first would begin: past the fillers that are no answer ("um")."""
     start = 0
     while start < len(toks) and (toks[start],) in lex.leading and toks[start] not in lex.answers:
         start += 1
+    return start
+
+
+def _answered_first(lex: Lexicon, toks: list[str]) -> str | None:
+    """The answer that begins a sentence, after fillers that are no answer ("um, yeah ..."),
+    the longest said there ("yeah go on then"); None if it begins with none."""
+    start = _answer_start(lex, toks)
     said = [(j, w) for i, j, w in _spans(toks, lex.answers) if i == start]
     if not said:
         return None
