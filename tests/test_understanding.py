@@ -436,12 +436,11 @@ RED_FLAG_SETS = {
         },
     ),
     "redflags31": (
-        227,
+        228,
         {
-            # words no sample of the model holds reach the skill as a bare fallback: the fetch
-            # prompt again (the screen before any press stays; see README, understanding)
+            # words no sample of the model holds reach the skill as a bare fallback: the screen
+            # again at the fetch prompt
             "flatmate reckons me calf looks like a blown up footy",
-            "cannot stand on that leg only",
             # weak legs said as an image; a snap said as an image after "sort of"; a hot red
             # ankle with sweats: a question, the screen once more, the screen again
             "both legs feel like wet noodles today",
