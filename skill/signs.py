@@ -49,7 +49,8 @@ ANSWER_THEN = frozenset(
     {"way", "i", "i'm", "i've", "i'd", "it", "it's", "my", "me", "the", "we", "but", "and", "so",
      "thanks", "worries", "problem", "actually", "because", "cause", "though", "that's", "this",
      "both", "since", "when", "after", "well", "then", "now", "there", "there's", "sir", "mate",
-     "ready", *_TOLD}
+     "ready", "bar", "apart", "besides", "only", "just", "save", "biggie", "big", "dramas",
+     "drama", "fuss", *_TOLD}
 )  # fmt: skip
 # After a "not", the start of a statement ("probably not, it's got worse every run"); not the
 # words that a "not" can go on to ("not my knee that's swollen" still holds the sign).

@@ -228,7 +228,6 @@ RED_FLAG_SETS = {
             "Bondi to Bronte this morning and now the inside of me knee's sore",
             # look-alikes heard as the sign, which errs toward advice: the sign's own word said
             # again after "the only thing" ("the only thing that's red", "the only red thing")
-            "me hammy's tight mate, the red roller's the only thing that's red round here",
             "no, none of those, the only red thing here is my Raptors jersey",
             # someone else's injury, then the runner's place: the injury's place is answered too
             "my buddy tore his achilles last month but mine's fine, it's the front of my shin"
@@ -458,6 +457,15 @@ RED_FLAG_SETS = {
             "no, the only fall was my marathon time falling by ten minutes",
             "ok next, this ball's hard as a rock",
             "next, this roller's gone cold as ice sat by the window",
+        },
+    ),
+    "redflags32": (
+        238,
+        {
+            # "start over" at a resume offer on another day: the screen comes first
+            "no, start over from the beginning",
+            # a kick said of the runner after a cat, with nothing between: the rupture advice
+            "next, the cat just kicked me in the face, ha",
         },
     ),
     "redflags-holdout14": (

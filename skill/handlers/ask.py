@@ -221,12 +221,12 @@ class PainHandler(Handler):
         if (
             state.pending == SCREEN
             and state.routine is not None
-            and "screen_sure" not in state.said
+            and (state.part == 0 or "screen_sure" not in state.said)
         ):
             # The screen answered with talk of the body, no yes or no ("is it normal that my
             # calf looks a bit funny today?"): it may be a sign in words no list has. The
-            # screen once more; its next answer is taken as it is.
-            safety_stage.ask_screen(turn, sure=True)
+            # screen once more, and then its questions one at a time.
+            safety_stage.news_again(turn)
             return
         if (
             state.pending == READY

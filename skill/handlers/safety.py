@@ -9,7 +9,7 @@ from skill.handlers.base import Handler, Turn, meaning
 from skill.resolve import NOTHING, Heard, match_word, resolve_place, vocabulary
 from skill.speech import text
 from skill.state import RED_FLAG, SCREEN, WORSE_SCREEN, State
-from skill.understand import HEDGE_SLOT, says_news
+from skill.understand import HEDGE_SLOT, news_beyond_answer, says_news
 
 
 def ask_screen(
@@ -44,13 +44,16 @@ def ask_screen(
     turn.state.part = 0
 
 
-def ask_part(turn: Turn, number: int, *, first: bool = False) -> None:
+def ask_part(turn: Turn, number: int, *, first: bool = False, news: bool = False) -> None:
     """One question of the screen on its own (``number`` from 1), for a runner not sure of the
-    whole: its parts, then the extras the routine's muscle calls for; ``first`` says so."""
+    whole, or who answered it twice with news: its parts, then the extras the routine's muscle
+    calls for; ``first`` says so (``news``: why)."""
     routine = turn.state.routine
     assert routine is not None
     parts = turn.cat.safety.screen.one_at_a_time(routine.muscle)
-    if first:
+    if first and news:
+        turn.say("screen_parts_news")
+    elif first:
         turn.say("screen_parts")
     if "screen_again" in turn.state.said:
         turn.said.append("screen_again")  # still the screen asked again (after_screen)
@@ -59,6 +62,16 @@ def ask_part(turn: Turn, number: int, *, first: bool = False) -> None:
     turn.ask("screen_part_short")
     turn.state.ask(SCREEN)
     turn.state.part = number
+
+
+def news_again(turn: Turn) -> None:
+    """An answer to the whole screen that brought news ("no, but ...", words no list has): the
+    screen once more; asked once more already, its questions one at a time, each to be answered
+    on its own, before any pressure."""
+    if "screen_sure" in turn.state.said:
+        ask_part(turn, 1, first=True, news=True)
+    else:
+        ask_screen(turn, sure=True)
 
 
 def asked_part(turn: Turn) -> ScreenExtra | None:
@@ -179,11 +192,12 @@ class ScreenNoHandler(Handler):
             turn.state.part = 0
             after_screen(turn)
             return
-        if "screen_sure" not in turn.state.said and says_news(turn.cat, said):
-            # "No, but ...", "nah, though ...": more was said than the no, and it may be a sign
-            # in words no list has. The screen once more, with the questions the routine's
-            # muscle calls for; its next answer is taken as it is.
-            ask_screen(turn, sure=True)
+        if says_news(turn.cat, said) or news_beyond_answer(turn.cat, said):
+            # "No, but ...", "nah, though ...", "no, just that the leg felt odd after": more was
+            # said than the no, and it may be a sign in words no list has. The screen once
+            # more, with the questions the routine's muscle calls for; more news in its answer,
+            # and each question on its own.
+            news_again(turn)
             return
         after_screen(turn)
 

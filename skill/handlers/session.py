@@ -184,16 +184,11 @@ class FallbackHandler(Otherwise):
             safety_stage.ask_screen(turn, again=bool(said), unheard=not said)
             state.misses = misses
             return
-        if (
-            state.pending == SCREEN
-            and state.routine is not None
-            and "screen_sure" not in state.said
-            and news
-        ):
+        if state.pending == SCREEN and state.routine is not None and state.part == 0 and news:
             # The screen answered with news in words no list has ("well, I had to stop twice on
             # the way to the shop"): it may be a sign, so the screen once more, as for a "no,
-            # but ...".
-            safety_stage.ask_screen(turn, sure=True)
+            # but ...", and then its questions one at a time.
+            safety_stage.news_again(turn)
             state.misses = misses
             return
         turn.say("fallback")
