@@ -529,10 +529,25 @@ def main() -> None:
                     if "red_flag" in e["expect"] and e["expect"]["red_flag"] != "none"
                 ]
                 print(f"  advice of the kind its writer meant: {sum(kinds)}/{len(kinds)}")
-                pressed = sum(any(k.startswith("step:") for k in o.said) for o in flagged)
+                pressing = [
+                    (e, o)
+                    for e, o in zip(entries, outcomes, strict=True)
+                    if "red_flag" in e["expect"]
+                    and e["expect"]["red_flag"] != "none"
+                    and any(k.startswith("step:") for k in o.said)
+                ]
                 print(
-                    f"  red-flag sentences answered with a pressure step: {pressed}/{len(flagged)}"
+                    "  red-flag sentences answered with a pressure step:"
+                    f" {len(pressing)}/{len(flagged)}"
                 )
+                if pressing:
+                    # Where and through which intent, never the words: a held-out set's
+                    # sentences are not read, but the path that reached pressure may be.
+                    paths = Counter(f"at {e['at']} as {_intent_name(o)}" for e, o in pressing)
+                    print(
+                        "  pressure steps by point and intent: "
+                        + ", ".join(f"{what} {n}" for what, n in paths.most_common())
+                    )
                 instead = Counter(instead_of_advice(o) for o in flagged if not _advice_heard(o))
                 if instead:
                     print(
@@ -549,6 +564,11 @@ def main() -> None:
                             f"{' error ' + str(outcome.error)[:60] if outcome.error else ''}"
                         )
             print()
+
+
+def _intent_name(outcome: Outcome) -> str:
+    req = (outcome.request or {}).get("request") or {}
+    return str((req.get("intent") or {}).get("name") or req.get("type") or "no request")
 
 
 if __name__ == "__main__":

@@ -96,6 +96,28 @@ def test_every_routine_has_a_timed_hold_within_the_range_and_warns_where_needed(
     )
 
 
+# Muscles pressed near nerves and vessels: the back of the knee and the knob below the outer
+# knee (calf, hamstrings, peroneals), the deep calf (soleus, tibialis posterior), the groin
+# crease (adductors, hip flexors), the deep buttock (piriformis).
+NEAR_NERVES = ("gastrocnemius", "soleus", "tibialis_posterior", "peroneals", "hamstrings",
+               "biceps_femoris", "adductors", "iliopsoas", "piriformis")  # fmt: skip
+
+
+def test_routines_near_nerves_and_vessels_say_when_to_stop_in_their_pressure_step() -> None:
+    cat = catalogue()
+    missing = [
+        (muscle, equipment)
+        for (muscle, equipment), routine in cat.routines.items()
+        if muscle in NEAR_NERVES
+        and not any(
+            s.kind == "pressure" and all(w in s.text for w in ("tingling", "numbness", "pulse"))
+            for s in routine.steps
+        )
+    ]
+    assert {m for m, _ in cat.routines} >= set(NEAR_NERVES)
+    assert not missing
+
+
 def test_every_step_takes_a_side() -> None:
     """Each routine names the side somewhere, so "your left hip" can be said."""
     cat = catalogue()

@@ -31,8 +31,9 @@ HASH_CHARS = 12
 # The keys whose values are prose the skill says or shows. Source titles are citations, so they
 # may repeat a book's title; ids, words and references to other entries are not prose.
 TEXT_KEYS = frozenset(
-    {"text", "refers", "reason", "alternative", "why", "advice", "question", "name", "full_name"}
-)
+    {"text", "refers", "reason", "alternative", "why", "advice", "question", "name", "full_name",
+     "more", "action"}
+)  # fmt: skip
 
 _APOSTROPHES = re.compile(r"['\u2018\u2019\u02bc]")
 _NOT_WORD = re.compile(r"[\W_]+")

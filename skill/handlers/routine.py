@@ -209,6 +209,11 @@ def finish_routine(turn: Turn) -> None:
         state.ask(OTHER_SIDE)
         routine.sides_done = done
         return
+    # Both sides done: the after-care, short, with the whole of it on the card.
+    turn.say("after_care_short")
+    care = turn.cat.topics.get("after_care")
+    if care is not None:
+        turn.card(care.text, title=turn.words("card_after_care", muscle=muscle.name))
     offer_next_muscle(turn, after=routine.muscle)
 
 
