@@ -20,8 +20,8 @@ from skill.resolve import (
     vocabulary,
 )
 from skill.speech import fixed, text, your
-from skill.state import ASPECT, NEXT_MUSCLE, OFFER_ROUTINE, READY, REGION, SCREEN, State
-from skill.understand import asks_about, brings_news, command_said_first, says_news
+from skill.state import ASPECT, NEXT_MUSCLE, OFFER_ROUTINE, REGION, SCREEN, State
+from skill.understand import asks_about, command_said_first, says_news
 
 
 def place_phrase(turn: Turn, region: str, aspect: str | None, side: str | None) -> str:
@@ -228,14 +228,9 @@ class PainHandler(Handler):
             # screen once more, and then its questions one at a time.
             safety_stage.news_again(turn)
             return
-        if (
-            state.pending == READY
-            and state.routine is not None
-            and brings_news(turn.cat, meaning_of_request(turn.handler_input).text)
-        ):
+        if safety_stage.news_at_fetch(turn, meaning_of_request(turn.handler_input).text):
             # A place told of at the fetch prompt ("my gym buddy said my calf went like a
             # gunshot"): the screen again before the first press, not a new answer.
-            safety_stage.ask_screen(turn, again=True)
             return
         if routine_stage.running(state):
             command = command_said_first(turn.cat, meaning_of_request(turn.handler_input).text)

@@ -8,8 +8,8 @@ from skill.handlers import routine as routine_stage
 from skill.handlers.base import Handler, Turn, meaning
 from skill.resolve import NOTHING, Heard, match_word, resolve_place, vocabulary
 from skill.speech import text
-from skill.state import RED_FLAG, SCREEN, WORSE_SCREEN, State
-from skill.understand import HEDGE_SLOT, news_beyond_answer, says_news
+from skill.state import READY, RED_FLAG, SCREEN, WORSE_SCREEN, State
+from skill.understand import HEDGE_SLOT, brings_news, news_beyond_answer, says_news
 
 
 def ask_screen(
@@ -42,6 +42,22 @@ def ask_screen(
     turn.ask("screen_short")
     turn.state.ask(SCREEN)
     turn.state.part = 0
+
+
+def news_at_fetch(turn: Turn, said: str, *, unheard: bool = False) -> bool:
+    """At the fetch prompt, words that bring news ("flatmate reckons me calf looks like a
+    blown up footy"), or with ``unheard`` none heard at all (they may have been news): the
+    screen again before the first press, not the fetch prompt. True if it was asked."""
+    state = turn.state
+    if state.pending != READY or state.routine is None:
+        return False
+    if said and brings_news(turn.cat, said):
+        ask_screen(turn, again=True)
+        return True
+    if unheard and not said:
+        ask_screen(turn, unheard=True)
+        return True
+    return False
 
 
 def ask_part(turn: Turn, number: int, *, first: bool = False, news: bool = False) -> None:

@@ -176,14 +176,11 @@ class FallbackHandler(Otherwise):
             turn.say("give_up")
             return
         said = meaning(turn.handler_input).text
-        news = brings_news(turn.cat, said)
-        if state.pending == READY and state.routine is not None and (news or not said):
-            # "Flatmate reckons me calf looks like a blown up footy" at the fetch prompt: the
-            # screen again before the first press, not the fetch prompt. So too for words not
-            # heard at all (no sample holds them): they may have been news.
-            safety_stage.ask_screen(turn, again=bool(said), unheard=not said)
+        if safety_stage.news_at_fetch(turn, said, unheard=True):
+            # Words no sample holds at the fetch prompt, with news or not heard at all.
             state.misses = misses
             return
+        news = brings_news(turn.cat, said)
         if state.pending == SCREEN and state.routine is not None and state.part == 0 and news:
             # The screen answered with news in words no list has ("well, I had to stop twice on
             # the way to the shop"): it may be a sign, so the screen once more, as for a "no,
