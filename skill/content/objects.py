@@ -179,6 +179,9 @@ class Routine:
     source: str
     steps: tuple[Step, ...]
     needs: tuple[str, ...] = ("floor",)  # besides the ball or roller: floor, wall, chair
+    # What the fetch prompt asks for when it is not the equipment itself ("a soft ball about
+    # four inches across" for the belly, where a lacrosse ball is too hard).
+    grab: str | None = None
 
 
 @record

@@ -102,7 +102,8 @@ def fetch(turn: Turn) -> None:
     muscle = turn.cat.muscles[routine.muscle]
     warn(turn, content)
     needs = spoken_list([turn.words(f"need_{n}") for n in content.needs], "and")
-    turn.say("fetch", equipment=turn.cat.equipment[routine.equipment].name, needs=needs)
+    grab = content.grab or turn.cat.equipment[routine.equipment].name
+    turn.say("fetch", equipment=grab, needs=needs)
     turn.ask("fetch_short")
     turn.state.ask(READY)
     # Saved now: fetching a ball can outlast the microphone, and the place should survive it.

@@ -65,7 +65,10 @@ def build(b: Build) -> tuple[dict[str, Range], dict[tuple[str, str], Routine]]:
         if mid and eid:
             if (mid, eid) in routines:
                 reader.problem(node.line, f"second routine for '{mid}' with '{eid}'")
-            routines[(mid, eid)] = Routine(mid, eid, avoid, src, tuple(steps), needs or ("floor",))
+            grab = reader.get_str(node, "grab", required=False)
+            routines[(mid, eid)] = Routine(
+                mid, eid, avoid, src, tuple(steps), needs or ("floor",), grab
+            )
     return ranges, routines
 
 
