@@ -218,14 +218,11 @@ class PainHandler(Handler):
 
     def respond(self, turn: Turn) -> None:
         state = turn.state
-        if (
-            state.pending == SCREEN
-            and state.routine is not None
-            and (state.part == 0 or "screen_sure" not in state.said)
-        ):
+        if state.pending == SCREEN and state.routine is not None:
             # The screen answered with talk of the body, no yes or no ("is it normal that my
             # calf looks a bit funny today?"): it may be a sign in words no list has. The
-            # screen once more, and then its questions one at a time.
+            # screen once more, and then its questions one at a time (one asked on its own:
+            # that question again).
             safety_stage.news_again(turn)
             return
         if safety_stage.news_at_fetch(turn, meaning_of_request(turn.handler_input).text):

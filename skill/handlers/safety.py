@@ -81,10 +81,14 @@ def ask_part(turn: Turn, number: int, *, first: bool = False, news: bool = False
 
 
 def news_again(turn: Turn) -> None:
-    """An answer to the whole screen that brought news ("no, but ...", words no list has): the
+    """An answer to the screen that brought news ("no, but ...", words no list has): the
     screen once more; asked once more already, its questions one at a time, each to be answered
-    on its own, before any pressure."""
-    if "screen_sure" in turn.state.said:
+    on its own, before any pressure. With one question asked on its own, that question again."""
+    if turn.state.part > 0:
+        if "screen_sure" not in turn.state.said:
+            turn.say("screen_sure")
+        ask_part(turn, turn.state.part)
+    elif "screen_sure" in turn.state.said:
         ask_part(turn, 1, first=True, news=True)
     else:
         ask_screen(turn, sure=True)
