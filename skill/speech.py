@@ -212,6 +212,14 @@ def your_other(catalogue: Catalogue) -> str:
     return fixed(catalogue).written("your_other")
 
 
+def tool_name(catalogue: Catalogue, muscle: str, equipment: str) -> str:
+    """What an offer or a card title calls a routine's tool: its own word ("soft ball") if it
+    has one, else the equipment's name."""
+    routine = catalogue.routine(muscle, equipment)
+    tool = routine.tool if routine is not None else None
+    return tool or catalogue.equipment[equipment].name
+
+
 def step_text(catalogue: Catalogue, step: Step, side: str | None, equipment: str) -> str:
     return step.text.format(**side_words(catalogue, side), equipment=equipment)
 

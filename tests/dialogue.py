@@ -33,6 +33,7 @@ and ``expect`` checks what the turn meant, not its wording:
 * ``says`` / ``not_says``   words that must (not) be heard (for left/right wording, names)
 * ``asks``                  ids of the screen's extra questions (``safety.yaml``) heard this turn
 * ``card_says``             words that must be on the card (where a fact moved from the speech)
+* ``card_title_says``       words that must be in the card's title
 * ``screen``                the APL screen sent (answer, step, hold, paused, red_flag) or ``null``
 """
 
@@ -250,10 +251,14 @@ def check(
     for words in expect.get("not_says", []):
         if words.lower() in plain(speech_of(response or {})).lower():
             fail(f"did not expect to hear '{words}'")
-    card_text = str((((response or {}).get("response") or {}).get("card") or {}).get("content"))
+    card = ((response or {}).get("response") or {}).get("card") or {}
+    card_text = str(card.get("content"))
     for words in expect.get("card_says", []):
         if words.lower() not in card_text.lower():
             fail(f"expected the card to say '{words}', it says: {card_text}")
+    for words in expect.get("card_title_says", []):
+        if words.lower() not in str(card.get("title")).lower():
+            fail(f"expected the card's title to say '{words}', it says: {card.get('title')}")
     if "screen" in expect:
         got_screen = screen_kind(response)
         if got_screen != expect["screen"]:

@@ -182,6 +182,9 @@ class Routine:
     # What the fetch prompt asks for when it is not the equipment itself ("a soft ball about
     # four inches across" for the belly, where a lacrosse ball is too hard).
     grab: str | None = None
+    # What the offer and the card title call the routine's tool when it is not the equipment
+    # ("a soft ball routine", not "a lacrosse ball routine", for the belly).
+    tool: str | None = None
 
 
 @record

@@ -19,7 +19,7 @@ from skill.resolve import (
     resolve_place,
     vocabulary,
 )
-from skill.speech import fixed, text, your
+from skill.speech import fixed, text, tool_name, your
 from skill.state import ASPECT, NEXT_MUSCLE, OFFER_ROUTINE, REGION, SCREEN, State
 from skill.understand import asks_about, command_said_first, says_news
 
@@ -177,7 +177,7 @@ def offer_first_with_routine(turn: Turn, muscles: list[Muscle], equipment: str |
 def offer_routine(turn: Turn, muscle: Muscle, equipment: str | None, question: str) -> None:
     eq = equipment if equipment in muscle.routines else muscle.routines[0]
     turn.state.offered, turn.state.equipment = muscle.id, eq
-    equipment_name = turn.cat.equipment[eq].name
+    equipment_name = tool_name(turn.cat, muscle.id, eq)
     if question == OFFER_ROUTINE:
         turn.say("offer_routine", muscle=muscle.name, equipment=equipment_name)
     else:

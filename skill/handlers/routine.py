@@ -26,6 +26,7 @@ from skill.speech import (
     spoken_list,
     step_text,
     text,
+    tool_name,
     your,
 )
 from skill.state import (
@@ -117,7 +118,9 @@ def fetch(turn: Turn) -> None:
     turn.card(
         f"{steps}\n\n{heading}\n{cautions}\n\n" + turn.cat.safety.disclaimer.text,
         title=turn.words(
-            "card_routine", muscle=muscle.name, equipment=turn.cat.equipment[routine.equipment].name
+            "card_routine",
+            muscle=muscle.name,
+            equipment=tool_name(turn.cat, muscle.id, routine.equipment),
         ),
     )
 

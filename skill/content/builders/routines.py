@@ -66,8 +66,9 @@ def build(b: Build) -> tuple[dict[str, Range], dict[tuple[str, str], Routine]]:
             if (mid, eid) in routines:
                 reader.problem(node.line, f"second routine for '{mid}' with '{eid}'")
             grab = reader.get_str(node, "grab", required=False)
+            tool = reader.get_str(node, "tool", required=False)
             routines[(mid, eid)] = Routine(
-                mid, eid, avoid, src, tuple(steps), needs or ("floor",), grab
+                mid, eid, avoid, src, tuple(steps), needs or ("floor",), grab, tool
             )
     return ranges, routines
 
