@@ -155,6 +155,9 @@ class Muscle:
     routines: tuple[str, ...]
     no_pressure: NoPressure | None
     more: str | None = None  # the rest of what the source says: "tell me more", the card
+    # Muscles the words for this one cover too ("glutes" are all three gluteals): "tell me
+    # more" and "what else" name them after it.
+    also: tuple[str, ...] = ()
 
     @property
     def referral(self) -> str:

@@ -156,10 +156,11 @@ def tell_more(turn: Turn) -> bool:
 
 def answer_muscle(turn: Turn, muscle: Muscle) -> None:
     """Pain named by a muscle ("my hamstring hurts"): where its knots send pain, and its routine."""
-    turn.state.muscles = [muscle.id]
+    turn.state.muscles = [muscle.id, *muscle.also]
     turn.say("answer_muscle", muscle=muscle.name)
     turn.add(text(muscle.refers))
-    turn.card(f"{muscle.name}: {muscle.referral}")
+    also = [turn.cat.muscles[m] for m in muscle.also]
+    turn.card("\n".join(f"{m.name}: {m.referral}" for m in (muscle, *also)))
     offer_first_with_routine(turn, [muscle], equipment=None)
 
 

@@ -41,6 +41,12 @@ def build(b: Build) -> tuple[dict[str, Muscle], dict[str, int]]:
         for e in routines:
             line = reader.line_of(node, "routines")
             b.refer("equipment", e, reader, line, f"unknown equipment '{e}'")
+        also = reader.get_words(node, "also", required=False)
+        for m in also:
+            line = reader.line_of(node, "also")
+            b.refer("muscle", m, reader, line, f"unknown muscle '{m}'")
+            if m == mid:
+                reader.problem(line, f"muscle '{mid}' lists itself in 'also'")
         if mid and name and refers:
             if mid in muscles:
                 reader.problem(node.line, f"muscle '{mid}' is declared twice")
@@ -54,6 +60,7 @@ def build(b: Build) -> tuple[dict[str, Muscle], dict[str, int]]:
                 routines,
                 no_pressure,
                 reader.get_str(node, "more", required=False),
+                also,
             )
             lines[mid] = node.line
     return muscles, lines
