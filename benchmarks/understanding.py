@@ -63,7 +63,7 @@ TUNED = ("dev", "dev2", "redflags", "redflags2", "redflags3", "redflags4", "redf
          "redflags16", "redflags17", "redflags18", "redflags19", "redflags20",
          "redflags21", "redflags22", "redflags23", "redflags24", "redflags25",
          "redflags26", "redflags27", "redflags28", "redflags29", "redflags30",
-         "redflags31", "redflags32",
+         "redflags31", "redflags32", "redflags33",
          # held out until session 21 (measured blind in session 20), tuned on since
          "redflags-holdout14")  # fmt: skip
 HELD_OUT = (
@@ -92,6 +92,7 @@ HELD_OUT = (
     "redflags-holdout23",
     "redflags-holdout24",
     "redflags-holdout25",
+    "redflags-holdout26",
 )
 CATEGORIES = (
     "place",
