@@ -468,6 +468,41 @@ RED_FLAG_SETS = {
             "next, the cat just kicked me in the face, ha",
         },
     ),
+    "redflags33": (
+        230,
+        {
+            # a muscle said first, a knee said last as a movement: the knee's question
+            "yeah so been smashing the hills round the tan for the melbourne marathon and me hip"
+            " flexors are cooked, really tight every time i lift my knee",
+            # a physio question inside talk of rolling a calf: a routine, then the screen
+            "how long do i keep doing this rolling malarkey before i should go and see a physio,"
+            " it's been three weeks of a tight calf and i've still been doing my club runs",
+            # "what is a trigger point" with a glute named: the glute's answer
+            "what even is a trigger point, my running buddy keeps saying i have one in my glute"
+            " after our saturday long runs and i just nod",
+            # "what else" with the foot named again: the foot's question
+            "hmm, what else could it be though, like what are the other ones, because i've been"
+            " rolling my foot for weeks after my runs and it's not changing much",
+            # the roller was already the offer's tool, and the peroneals have only the ball:
+            # right answers the judge cannot see as a switch
+            "i don't have a lacrosse ball with me, i'm at my sister's place after the race, can i"
+            " do it with the foam roller instead",
+            "can i use the foam roller instead, the lacrosse ball shot under the sofa and i'm not"
+            " crawling under there after a twenty miler",
+            # a step command with body talk mid-routine: the screen again, the command waits
+            "hold on, go back one, i don't think i had the ball in the right spot on the last"
+            " step, it was kinda on my hip bone",
+            "this isn't really helping mate, third time doing it and my calf's still tight as on"
+            " my runs, when should i go see a physio",
+            # "start over" at a resume offer on another day: the screen comes first
+            "nah let's start from the top, it's been a week since the last one and i can't"
+            " remember what we did",
+            # running that has "fallen off a cliff": the fall advice (its look-alike would take
+            # a lead intent the model has no room for)
+            "no, no falls, though my running's fallen off a cliff since christmas, it's just"
+            " tight, honest",
+        },
+    ),
     "redflags-holdout14": (
         230,
         {
