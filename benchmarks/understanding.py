@@ -170,6 +170,9 @@ class Outcome:
     before: dict[str, Any]  # the state before the entry was said
     error: str | None = None
     request: dict[str, Any] | None = None  # the request the entry's words became
+    # A sign answered with the screen, and the runner then says "yes" (having just told of
+    # it): what that yes was answered with (nlu only).
+    then_yes: Outcome | None = None
 
     @property
     def carried_words(self) -> bool:
@@ -378,8 +381,20 @@ def run_nlu(entries: list[dict[str, Any]]) -> list[Outcome]:
         exchanges = utter(client, model.understand(entry["say"]))
         response = exchanges[-1][1] if exchanges else None
         request = exchanges[-1][0] if exchanges else None
-        outcomes.append(Outcome(response, before, request=request))
+        outcome = Outcome(response, before, request=request)
+        if _is_sign(entry) and not _advice_heard(outcome) and _screened(outcome):
+            follow = utter(client, model.understand("yes"))
+            outcome.then_yes = Outcome(follow[-1][1] if follow else None, outcome.state)
+        outcomes.append(outcome)
     return outcomes
+
+
+def _is_sign(entry: dict[str, Any]) -> bool:
+    return "red_flag" in entry["expect"] and entry["expect"]["red_flag"] != "none"
+
+
+def _screened(out: Outcome) -> bool:
+    return instead_of_advice(out) == "the screen"
 
 
 @contextmanager
@@ -554,6 +569,23 @@ def main() -> None:
                     print(
                         "  signs answered without advice got instead: "
                         + ", ".join(f"{what} {n}" for what, n in instead.most_common())
+                    )
+                asked = [o.then_yes for o in flagged if o.then_yes is not None]
+                if asked:
+                    # One turn on: the runner who has just told of a sign answers the screen
+                    # "yes". Not the measure (that is the first answer), a look at where the
+                    # screen leads.
+                    then = Counter(
+                        "advice"
+                        if _advice_heard(o)
+                        else "the which-sign question"
+                        if o.state.get("pending") == "red_flag"
+                        else instead_of_advice(o)
+                        for o in asked
+                    )
+                    print(
+                        f'  of those {len(asked)} given the screen, a "yes" then got: '
+                        + ", ".join(f"{what} {n}" for what, n in then.most_common())
                     )
             if args.failures and half in TUNED:
                 for entry, outcome, ok in zip(entries, outcomes, passed, strict=True):
