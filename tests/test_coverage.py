@@ -255,6 +255,9 @@ def test_a_word_class_stands_for_each_of_its_words_in_signs_and_look_alikes(
     assert red_flags_in(cat, "my achilles snapped halfway round") == ["possible_rupture"]
     assert red_flags_in(cat, "my blue shoes are new") == []
     assert red_flags_in(cat, "my foot has gone blue") == ["compartment_or_circulation"]
+    # a watch that can't find a pulse is the watch's; a foot without one is the sign
+    assert red_flags_in(cat, "my watch can't find a pulse on this run") == []
+    assert red_flags_in(cat, "i can't find a pulse in my foot") == ["compartment_or_circulation"]
 
 
 def test_a_look_alike_written_with_s_is_read_as_the_sentence_is(cat: Catalogue) -> None:
