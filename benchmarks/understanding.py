@@ -63,7 +63,7 @@ TUNED = ("dev", "dev2", "redflags", "redflags2", "redflags3", "redflags4", "redf
          "redflags16", "redflags17", "redflags18", "redflags19", "redflags20",
          "redflags21", "redflags22", "redflags23", "redflags24", "redflags25",
          "redflags26", "redflags27", "redflags28", "redflags29", "redflags30",
-         "redflags31", "redflags32", "redflags33",
+         "redflags31", "redflags32", "redflags33", "redflags34", "redflags35",
          # held out until session 21 (measured blind in session 20), tuned on since
          "redflags-holdout14")  # fmt: skip
 HELD_OUT = (

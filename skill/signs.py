@@ -50,14 +50,23 @@ ANSWER_THEN = frozenset(
      "thanks", "worries", "problem", "actually", "because", "cause", "though", "that's", "this",
      "both", "since", "when", "after", "well", "then", "now", "there", "there's", "sir", "mate",
      "ready", "bar", "apart", "besides", "only", "just", "save", "biggie", "big", "dramas",
-     "drama", "fuss", *_TOLD}
+     "drama", "fuss", "still", "went", "landed", "literally", "pain's", "knee's", "calf's",
+     "leg's", "foot's", "hip's", "back's", "shin's", "heel's", "ankle's", "thigh's", *_TOLD}
 )  # fmt: skip
 # After a "not", the start of a statement ("probably not, it's got worse every run"); not the
 # words that a "not" can go on to ("not my knee that's swollen" still holds the sign).
 NOT_THEN = ANSWER_THEN - {"my", "me", "the", "this", "both", "when", "after", "since", *_TOLD}
 
 # After an answering "no" and one word, these make a statement of it: "no, calf's red".
-STATEMENT_VERBS = frozenset({"is", "are", "was", "has", "feels", "looks", "went", "got"})
+STATEMENT_VERBS = frozenset(
+    {"is", "are", "was", "has", "feels", "looks", "went", "got", "keeps", "keep"}
+)
+# The body as the subject of a statement after an answering "no": "no, calf's flushed".
+SUBJECTS = frozenset(
+    {"calf", "calves", "knee", "knees", "leg", "legs", "foot", "feet", "hip", "hips", "back",
+     "shin", "shins", "heel", "heels", "ankle", "ankles", "thigh", "thighs", "toe", "toes",
+     "achilles", "groin", "arch", "bum", "butt", "glute", "hamstring", "quad"}
+)  # fmt: skip
 # A sign that is itself a verb of what happened, with its subject between it and an answering
 # "no": "no, knee swelled up after twisting" (a denial would be "no swelling").
 HAPPENED = frozenset(
@@ -109,14 +118,31 @@ def negated(toks: list[str], start: int) -> bool:
             ):
                 # "no, my calf is swollen"; "no, I fell" (a sign that starts with the runner)
                 return False
-            if t == "no" and k + 2 < start and after[1] in STATEMENT_VERBS:
-                return False  # "no, calf's red" (the calf is red)
+            if (
+                t == "no"
+                and after[1] in STATEMENT_VERBS
+                and (k + 2 < start or (k + 1 == start and after[0] in SUBJECTS))
+            ):
+                # "no, calf's red" (the calf is red); "no, calf's flushed", where the sign
+                # starts at the calf (not "no swelling is there", which denies it)
+                return False
             if t == "no" and k + 1 < start and toks[start] in HAPPENED:
                 return False  # "no, knee swelled up" (it did)
+            if t == "no" and k + 1 == start and after[0] in ("landed", "went"):
+                return False  # "no, landed on it", "no, went flying" (not "no twisted ankle")
             if t == "not" and k + 1 < start and after[0] in NOT_THEN:
                 return False  # "probably not, it's got worse every run"
+            if (
+                t == "not"
+                and after[0] == "really"
+                and k + 2 <= start
+                and after[1] in NOT_THEN | CANT_WORDS
+            ):
+                return False  # "not really, can't hold my pee lately"
             # "not yet, my calf is hard as a rock", "not today, I went over on the ice"
-            return not (k + 2 < start and after[0] in ANSWER_WHEN and after[1] in ANSWER_THEN)
+            return not (
+                k + 2 <= start and after[0] in ANSWER_WHEN and after[1] in ANSWER_THEN | CANT_WORDS
+            )
         if t not in NEGATION_GLUE:
             counted += 1
             if counted >= reach:

@@ -291,6 +291,21 @@ def test_an_answer_about_when_negates_nothing_that_follows(cat: Catalogue) -> No
     assert red_flags_in(cat, "it's not numb now") == []
 
 
+def test_an_answering_no_then_a_statement_negates_nothing_but_a_denial_still_denies(
+    cat: Catalogue,
+) -> None:
+    # the answer, then what happened or how it is
+    assert red_flags_in(cat, "next, actually no, calf's flushed and tight") == ["possible_clot"]
+    assert red_flags_in(cat, "no. landed on it, toes point sideways now") == ["possible_fracture"]
+    assert red_flags_in(cat, "not really. can't hold my pee lately") == ["saddle_or_bladder"]
+    assert red_flags_in(cat, "not today. can't do a heel raise anymore") == ["possible_rupture"]
+    assert red_flags_in(cat, "no. still can't bear any weight") == ["possible_fracture"]
+    # a denial of the sign itself
+    for denied in ("no twisted ankle", "no swelling is there", "no calf swelling",
+                   "no numbness has come back", "not really swollen"):  # fmt: skip
+        assert red_flags_in(cat, denied) == [], denied
+
+
 def test_someone_elses_sign_is_theirs_but_a_sign_they_report_is_the_runners(
     cat: Catalogue,
 ) -> None:

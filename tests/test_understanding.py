@@ -503,6 +503,47 @@ RED_FLAG_SETS = {
             " tight, honest",
         },
     ),
+    "redflags34": (
+        235,
+        {
+            # a sentence whose first word has no lead intent and whose sample is fixed: the
+            # model matches nothing, so the skill hears a Fallback
+            "between my legs and my bottom it feels like I am sitting on cotton wool, I cannot"
+            " feel the seat at all",
+            # "the back side near the heel" when asked about the ankle: the heel's back
+            "the back side, near the heel",
+            # "start over" at a resume offer on another day: the screen comes first
+            "nah, start from the top",
+            # numb fingers said as "like ice blocks" (the look-alike would take a new lead)
+            "it's so cold out me fingers are like ice blocks, what's a good warm up",
+            # a band "from my hip to my knee": the hip is heard too
+            "the outside, it feels like a tight rope from my hip to my knee",
+        },
+    ),
+    "redflags35": (
+        225,
+        {
+            # a "no" to the other side, then a sign said as a denial of strength in both legs,
+            # or as pain said with no verb ("no, pain's building run on run")
+            "no. neither leg's got any strength",
+            "no. pain's building run on run",
+            # clipped commands after a word that is a command or a sign of its own
+            "done. stop",
+            "nah, fresh start",
+            "nah, done for today",
+            "numbskull, wrong leg. start over",
+            "red ball rolled under the couch. pause",
+            "night night. stop",
+            "ball snapped. roller then",
+            "oh snap, missed that. go back",
+            "should i hold my breath? say again",
+            "pop some music on",
+            # signs named and then denied after them ("swollen? no."): the advice
+            "swollen? no. only tight",
+            "numb, no. tingly, no. all clear",
+            "chest's fine, breathing's fine. nah",
+        },
+    ),
     "redflags-holdout14": (
         230,
         {
