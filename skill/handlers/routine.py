@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from ask_sdk_model import IntentRequest
+
 from skill.content import Muscle, Routine
 from skill.handlers import ask as ask_stage
 from skill.handlers import follow as follow_stage
@@ -16,6 +18,7 @@ from skill.resolve import (
     resolve_simple,
     vocabulary,
 )
+from skill.signs import sign_word_pool
 from skill.speech import (
     count_reps,
     fixed,
@@ -366,7 +369,17 @@ def told_of_body(turn: Turn) -> bool:
     news ("ready, though the knee got fat real quick"; "next, but the pain never lets up"). The
     screen was answered before that news: it may be a sign in words no list has, so the screen
     is asked again before the next press."""
-    return brings_news(turn.cat, meaning(turn.handler_input).text)
+    return brings_news(turn.cat, meaning(turn.handler_input).text) or began_like_a_sign(turn)
+
+
+def began_like_a_sign(turn: Turn) -> bool:
+    """Whether the words came through an intent of words that begin signs ("heard ...",
+    "felt ...") and were heard as none: a sign in words no list has may start that way, so it
+    counts as news before a press. Everyday remarks rarely start so (tests/test_dialogues)."""
+    request = turn.handler_input.request_envelope.request
+    if not isinstance(request, IntentRequest) or request.intent is None:
+        return False
+    return sign_word_pool(turn.cat, request.intent.name or "") is not None
 
 
 def recheck(turn: Turn, intent: str) -> None:
