@@ -50,8 +50,7 @@ ANSWER_THEN = frozenset(
      "thanks", "worries", "problem", "actually", "because", "cause", "though", "that's", "this",
      "both", "since", "when", "after", "well", "then", "now", "there", "there's", "sir", "mate",
      "ready", "bar", "apart", "besides", "only", "just", "save", "biggie", "big", "dramas",
-     "drama", "fuss", "still", "went", "landed", "literally", "pain's", "knee's", "calf's",
-     "leg's", "foot's", "hip's", "back's", "shin's", "heel's", "ankle's", "thigh's", *_TOLD}
+     "drama", "fuss", "still", "went", "landed", "literally", *_TOLD}
 )  # fmt: skip
 # After a "not", the start of a statement ("probably not, it's got worse every run"); not the
 # words that a "not" can go on to ("not my knee that's swollen" still holds the sign).
